@@ -22,6 +22,46 @@ internal sealed class CollectionStore(string name, CollectionConfig config, Date
 
     public DateTimeOffset CreatedAt { get; } = createdAt;
 
+    /// <summary>
+    /// Creates a collection whose vector columns match <paramref name="config"/>: one column per dense vector (a multivector
+    /// column when <c>multivector_config</c> is set; <c>""</c> for the single unnamed vector) and per sparse vector.
+    /// </summary>
+    public static CollectionStore FromConfig(string name, CollectionConfig config, DateTimeOffset createdAt)
+    {
+        var store = new CollectionStore(name, config, createdAt);
+        var vectors = config.Params?.VectorsConfig;
+        if (vectors?.ConfigCase == VectorsConfig.ConfigOneofCase.Params)
+        {
+            store.AddVectorColumn(string.Empty, vectors.Params);
+        }
+        else if (vectors?.ConfigCase == VectorsConfig.ConfigOneofCase.ParamsMap)
+        {
+            foreach (var (vectorName, vectorParams) in vectors.ParamsMap.Map)
+            {
+                store.AddVectorColumn(vectorName, vectorParams);
+            }
+        }
+
+        if (config.Params?.SparseVectorsConfig is { } sparse)
+        {
+            foreach (var vectorName in sparse.Map.Keys)
+            {
+                store.Points.Vectors[vectorName] = new SparseVectorColumn();
+            }
+        }
+
+        return store;
+    }
+
+    /// <summary>Adds (or replaces) the storage column of a dense vector; existing points have no value for it.</summary>
+    public void AddVectorColumn(string vectorName, VectorParams vectorParams)
+    {
+        ArgumentNullException.ThrowIfNull(vectorParams);
+        Points.Vectors[vectorName] = vectorParams.MultivectorConfig is not null
+            ? new MultiDenseVectorColumn(checked((int)vectorParams.Size))
+            : new DenseVectorColumn(checked((int)vectorParams.Size));
+    }
+
     /// <summary>The next WAL-style operation number (Qdrant's first upsert answers <c>operation_id: 0</c>).</summary>
     public ulong NextOperationId() => _nextOperationId++;
 
