@@ -71,6 +71,17 @@ internal static class EmulatorServerHost
     {
         var path = context.Request.Path.Value ?? string.Empty;
         context.Response.ContentType = "application/grpc";
+        if (path == "/grpc.health.v1.Health/Check")
+        {
+            // The standard gRPC health service (no key needed, src/tonic/auth.rs). Its messages are not in the Qdrant
+            // client's descriptors, so the reply HealthCheckResponse{status: SERVING (1)} is written as its two bytes.
+            await ReadSingleMessageAsync(context).ConfigureAwait(false);
+            context.Response.DeclareTrailer("grpc-status");
+            await context.Response.Body.WriteAsync(new byte[] { 0, 0, 0, 0, 2, 0x08, 0x01 }, context.RequestAborted).ConfigureAwait(false);
+            context.Response.AppendTrailer("grpc-status", "0");
+            return;
+        }
+
         if (!GrpcMethodCatalog.TryGet(path, out var method) || method.IsClientStreaming || method.IsServerStreaming)
         {
             WriteTrailersOnly(context, EmulatorErrors.Unimplemented($"Method {path}"));
