@@ -22,6 +22,19 @@ internal sealed class CollectionStore(string name, CollectionConfig config, Date
 
     public DateTimeOffset CreatedAt { get; } = createdAt;
 
+    private bool? _hasMetadata;
+
+    /// <summary>
+    /// Whether the collection has metadata at all (Qdrant's <c>Option&lt;Payload&gt;</c> is <c>Some</c>), which an empty
+    /// <see cref="CollectionConfig.Metadata"/> map cannot tell: a metadata update merges into existing metadata (nulls
+    /// delete keys) but is stored verbatim when there is none. Defaults to "the map is not empty".
+    /// </summary>
+    public bool HasMetadata
+    {
+        get => _hasMetadata ?? Config.Metadata.Count > 0;
+        set => _hasMetadata = value;
+    }
+
     /// <summary>
     /// Creates a collection whose vector columns match <paramref name="config"/>: one column per dense vector (a multivector
     /// column when <c>multivector_config</c> is set; <c>""</c> for the single unnamed vector) and per sparse vector.
