@@ -11,11 +11,11 @@ namespace QdrantSchema.Conformance.Infrastructure;
 /// A collection owned by one test: created with a unique name, deleted on dispose (errors while deleting are ignored,
 /// so a failing test still cleans up).
 /// </summary>
-public sealed class TestCollection : IAsyncDisposable
+public sealed class CollectionScope : IAsyncDisposable
 {
     private readonly QdrantBackend _backend;
 
-    private TestCollection(QdrantBackend backend, string name)
+    private CollectionScope(QdrantBackend backend, string name)
     {
         _backend = backend;
         Name = name;
@@ -28,18 +28,18 @@ public sealed class TestCollection : IAsyncDisposable
     public HttpClient Http => _backend.Http;
 
     /// <summary>Creates a collection with one unnamed dense vector.</summary>
-    public static async Task<TestCollection> CreateAsync(QdrantBackend backend, ulong size = 2, Distance distance = Distance.Dot)
+    public static async Task<CollectionScope> CreateAsync(QdrantBackend backend, ulong size = 2, Distance distance = Distance.Dot)
     {
         var name = QdrantBackend.NewName("pt");
         await backend.Client.CreateCollectionAsync(
             name,
             new VectorParams { Size = size, Distance = distance },
             cancellationToken: TestContext.Current.CancellationToken);
-        return new TestCollection(backend, name);
+        return new CollectionScope(backend, name);
     }
 
     /// <summary>Creates a collection with named dense vectors.</summary>
-    public static async Task<TestCollection> CreateNamedAsync(QdrantBackend backend, params (string Name, ulong Size, Distance Distance)[] vectors)
+    public static async Task<CollectionScope> CreateNamedAsync(QdrantBackend backend, params (string Name, ulong Size, Distance Distance)[] vectors)
     {
         var name = QdrantBackend.NewName("pt");
         var map = new VectorParamsMap();
@@ -49,7 +49,7 @@ public sealed class TestCollection : IAsyncDisposable
         }
 
         await backend.Client.CreateCollectionAsync(name, map, cancellationToken: TestContext.Current.CancellationToken);
-        return new TestCollection(backend, name);
+        return new CollectionScope(backend, name);
     }
 
     /// <summary>Upserts points with wait=true.</summary>
