@@ -65,6 +65,33 @@ internal sealed class DenseVectorColumn(int dimension) : VectorColumn
         }
     }
 
+    /// <summary>
+    /// Stores a protobuf float list straight into the column's chunk (no intermediate array), normalising when asked.
+    /// The caller has checked that <paramref name="values"/> holds <see cref="Dimension"/> floats.
+    /// </summary>
+    internal void SetFrom(int slot, Google.Protobuf.Collections.RepeatedField<float> values, bool normalize)
+    {
+        var c = slot >> ChunkShift;
+        while (_chunks.Count <= c)
+        {
+            _chunks.Add(new float[ChunkSize * Dimension]);
+            _present.Add(new bool[ChunkSize]);
+        }
+
+        var i = slot & (ChunkSize - 1);
+        values.CopyTo(_chunks[c], i * Dimension);
+        if (normalize)
+        {
+            VectorMath.NormalizeInPlace(_chunks[c].AsSpan(i * Dimension, Dimension));
+        }
+
+        if (!_present[c][i])
+        {
+            _present[c][i] = true;
+            _count++;
+        }
+    }
+
     public override void Remove(int slot)
     {
         var c = slot >> ChunkShift;
