@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Qdrant.Client.Grpc;
+using QdrantSchema.Testing.Emulator.Engine.Collections;
 
 namespace QdrantSchema.Testing.Emulator.Rest;
 
@@ -71,19 +72,41 @@ internal sealed partial class EmulatorRestHandler
 
         router.Map(HttpMethod.Put, "/collections/{name}", (r, a) =>
         {
-            var request = RestJson.ReadCreateCollection(r.JsonOrEmpty, a[0]);
+            // StrictCollectionPath (src/actix/api/mod.rs) validates the name before the body: actix labels the
+            // failure "path parameters" (src/actix/mod.rs::validation_error_handler).
+            var path = new RequestValidation();
+            path.CollectionName("collection_name", a[0], strict: true);
+            if (path.HasErrors)
+            {
+                throw new RestRequestException(HttpStatusCode.UnprocessableEntity, $"Validation error in path parameters: [{path.Describe()}]");
+            }
+
+            var body = r.JsonOrEmpty;
+            var request = RestJson.ReadCreateCollection(body, a[0]);
             if (r.Timeout() is { } timeout)
             {
                 request.Timeout = timeout;
             }
 
-            return r.OkBool(r.Invoke<CollectionOperationResponse>("/qdrant.Collections/Create", request).Result);
+            var created = r.Invoke<CollectionOperationResponse>("/qdrant.Collections/Create", request).Result;
+            if (created && body.ValueKind == JsonValueKind.Object &&
+                body.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object)
+            {
+                // REST can say "metadata: {}" (Some of an empty map), which gRPC cannot: an empty gRPC map means none.
+                // Qdrant then reports "metadata": {} and merges later updates instead of storing them verbatim.
+                r.Engine.Write(() => r.Engine.Resolve(a[0]).HasMetadata = true);
+            }
+
+            return r.OkBool(created);
         });
 
         router.Map(HttpMethod.Get, "/collections/{name}", (r, a) =>
         {
             var response = r.Invoke<GetCollectionInfoResponse>("/qdrant.Collections/Get", new GetCollectionInfoRequest { CollectionName = a[0] });
-            return r.Ok(w => RestJson.WriteCollectionInfo(w, response.Result ?? new CollectionInfo()));
+            var metadataPresent = r.Engine.Read(() =>
+                r.Engine.Aliases.TryGetValue(a[0], out var target) ? r.Engine.Collections.GetValueOrDefault(target)?.HasMetadata == true
+                : r.Engine.Collections.GetValueOrDefault(a[0])?.HasMetadata == true);
+            return r.Ok(w => RestJson.WriteCollectionInfo(w, response.Result ?? new CollectionInfo(), metadataPresent));
         });
 
         router.Map(HttpMethod.Patch, "/collections/{name}", (r, a) =>
@@ -133,7 +156,14 @@ internal sealed partial class EmulatorRestHandler
                     ? field.GetString()!
                     : throw RestRequestException.MissingField("field_name"),
             };
-            if (body.TryGetProperty("field_schema", out var schema) && schema.ValueKind != JsonValueKind.Null)
+            if (!body.TryGetProperty("field_schema", out var schema) || schema.ValueKind == JsonValueKind.Null)
+            {
+                // REST's field_schema is optional; without it Qdrant refuses to auto-detect the type with a 400
+                // (src/common/update.rs::do_create_index). In the engine's gRPC terms "no schema" is a field_type
+                // value outside the enum (convert_field_type in src/tonic/api/update_common.rs).
+                request.FieldType = (FieldType)(-1);
+            }
+            else
             {
                 var (type, indexParams) = RestJson.ReadPayloadIndexParams(schema);
                 if (type is { } fieldType)

@@ -152,7 +152,7 @@ internal static partial class RestJson
     /// when empty; <c>config.quantization_config</c> and <c>wal_config</c> serialized even when null;
     /// <c>strict_mode_config</c> and <c>metadata</c> skipped when absent.
     /// </summary>
-    public static void WriteCollectionInfo(Utf8JsonWriter writer, CollectionInfo info)
+    public static void WriteCollectionInfo(Utf8JsonWriter writer, CollectionInfo info, bool metadataPresent = false)
     {
         writer.WriteStartObject();
         writer.WriteString("status", info.Status switch
@@ -189,7 +189,7 @@ internal static partial class RestJson
         writer.WriteNumber("points_count", info.PointsCount);
         writer.WriteNumber("segments_count", info.SegmentsCount);
         writer.WritePropertyName("config");
-        WriteCollectionConfig(writer, info.Config ?? new CollectionConfig());
+        WriteCollectionConfig(writer, info.Config ?? new CollectionConfig(), metadataPresent);
         writer.WriteStartObject("payload_schema");
         foreach (var entry in info.PayloadSchema.OrderBy(e => e.Key, StringComparer.Ordinal))
         {
@@ -227,7 +227,7 @@ internal static partial class RestJson
         writer.WriteEndObject();
     }
 
-    private static void WriteCollectionConfig(Utf8JsonWriter writer, CollectionConfig config)
+    private static void WriteCollectionConfig(Utf8JsonWriter writer, CollectionConfig config, bool metadataPresent)
     {
         writer.WriteStartObject();
         writer.WritePropertyName("params");
@@ -262,7 +262,7 @@ internal static partial class RestJson
             RestProtoJson.Write(writer, config.StrictModeConfig);
         }
 
-        if (config.Metadata.Count > 0)
+        if (config.Metadata.Count > 0 || metadataPresent)
         {
             writer.WritePropertyName("metadata");
             WritePayload(writer, config.Metadata);

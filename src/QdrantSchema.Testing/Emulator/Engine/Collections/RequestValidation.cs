@@ -26,6 +26,9 @@ internal sealed class RequestValidation
 
     public void Add(string field, string message) => _errors.Add(field + ": " + message);
 
+    /// <summary>The collected errors as Qdrant lists them inside the brackets.</summary>
+    public string Describe() => string.Join("; ", _errors);
+
     /// <summary>
     /// <c>length(min = 1, max = 255)</c> plus <c>validate_collection_name</c> (strict, for create) or
     /// <c>validate_collection_name_legacy</c> (every other request: only <c>/</c> and NUL are rejected).
