@@ -200,7 +200,7 @@ internal sealed partial class EmulatorEngine
         // 2. The early dimension check over every point (src/common/validate_vectors.rs).
         for (var i = 0; i < points.Count; i++)
         {
-            CheckVectors(points[i].Vectors, spaces, namesAndKinds: false);
+            CheckVectors(points[i].Vectors, spaces, namesAndKinds: false, upsertDimensionCheck: true);
         }
 
         // 3. The segment's name and kind checks (check_named_vectors), done up front here.
@@ -235,21 +235,29 @@ internal sealed partial class EmulatorEngine
         }
     }
 
-    private static void CheckVectors(Vectors vectors, VectorSpaces spaces, bool namesAndKinds)
+    /// <param name="vectors">The point's vectors.</param>
+    /// <param name="spaces">The collection's vector spaces.</param>
+    /// <param name="namesAndKinds">False for the early dimension pass, true for the name and kind pass.</param>
+    /// <param name="upsertDimensionCheck">
+    /// True for upsert's early check (<c>validate_vector_dimensions</c>, <c>src/common/validate_vectors.rs</c>), whose
+    /// text names the vector for named input: <c>… got 3 for vector 'a'</c>. Other writes fail in the segment check,
+    /// whose text has no name.
+    /// </param>
+    private static void CheckVectors(Vectors vectors, VectorSpaces spaces, bool namesAndKinds, bool upsertDimensionCheck = false)
     {
         if (vectors.VectorsOptionsCase == Vectors.VectorsOptionsOneofCase.Vector)
         {
-            CheckVector(string.Empty, vectors.Vector, spaces, namesAndKinds);
+            CheckVector(string.Empty, vectors.Vector, spaces, namesAndKinds, null);
             return;
         }
 
         foreach (var entry in vectors.Vectors_.Vectors)
         {
-            CheckVector(entry.Key, entry.Value, spaces, namesAndKinds);
+            CheckVector(entry.Key, entry.Value, spaces, namesAndKinds, upsertDimensionCheck ? entry.Key : null);
         }
     }
 
-    private static void CheckVector(string name, Vector vector, VectorSpaces spaces, bool namesAndKinds)
+    private static void CheckVector(string name, Vector vector, VectorSpaces spaces, bool namesAndKinds, string? dimensionErrorName)
     {
         if (!spaces.TryGet(name, out var space))
         {
@@ -269,7 +277,7 @@ internal sealed partial class EmulatorEngine
         }
         else
         {
-            VectorInputs.CheckDimension(vector, space);
+            VectorInputs.CheckDimension(vector, space, dimensionErrorName);
         }
     }
 

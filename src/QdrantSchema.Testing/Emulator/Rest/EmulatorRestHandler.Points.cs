@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Qdrant.Client.Grpc;
 using QdrantSchema.Testing.Emulator.Engine;
+using QdrantSchema.Testing.Emulator.Storage;
 
 namespace QdrantSchema.Testing.Emulator.Rest;
 
@@ -346,7 +347,7 @@ internal sealed partial class EmulatorRestHandler
             return new PointId { Num = num };
         }
 
-        if (Guid.TryParse(text, out var uuid))
+        if (PointKey.TryParseUuid(text, out var uuid))
         {
             return new PointId { Uuid = uuid.ToString("D") };
         }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Google.Protobuf.Collections;
 using Qdrant.Client.Grpc;
+using QdrantSchema.Testing.Emulator.Storage;
 
 namespace QdrantSchema.Testing.Emulator.Rest;
 
@@ -155,7 +156,7 @@ internal static partial class RestJson
                 return new PointId { Num = num };
             case JsonValueKind.String:
                 var text = element.GetString()!;
-                if (Guid.TryParse(text, out var uuid))
+                if (PointKey.TryParseUuid(text, out var uuid))
                 {
                     return new PointId { Uuid = uuid.ToString("D") };
                 }

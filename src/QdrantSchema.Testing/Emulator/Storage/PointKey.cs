@@ -32,9 +32,33 @@ internal readonly record struct PointKey(bool IsUuid, ulong Num, ulong Hi, ulong
             return FromNumber(id.Num);
         }
 
-        return Guid.TryParse(id.Uuid, out var guid)
+        return TryParseUuid(id.Uuid, out var guid)
             ? FromGuid(guid)
             : throw Engine.EmulatorErrors.BadInput($"Unable to parse UUID: {id.Uuid}");
+    }
+
+    /// <summary>
+    /// Parses a UUID in the forms Rust's <c>uuid</c> crate accepts (<c>Uuid::parse_str</c>, which Qdrant uses for ids):
+    /// simple (32 hex digits), hyphenated, braced (<c>{…}</c>) and URN (<c>urn:uuid:…</c>). .NET's extra forms
+    /// (parenthesised, hex-struct) are refused.
+    /// </summary>
+    public static bool TryParseUuid(string text, out Guid guid)
+    {
+        guid = default;
+        var span = text.AsSpan();
+        if (span.StartsWith("urn:uuid:", StringComparison.OrdinalIgnoreCase))
+        {
+            span = span["urn:uuid:".Length..];
+            return span.Length == 36 && Guid.TryParseExact(span, "D", out guid);
+        }
+
+        return span.Length switch
+        {
+            32 => Guid.TryParseExact(span, "N", out guid),
+            36 => Guid.TryParseExact(span, "D", out guid),
+            38 => Guid.TryParseExact(span, "B", out guid),
+            _ => false,
+        };
     }
 
     public Guid ToGuid()

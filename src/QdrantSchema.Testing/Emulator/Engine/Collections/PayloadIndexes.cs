@@ -147,7 +147,7 @@ internal static class PayloadIndexes
         PayloadSchemaType.Bool => value.KindCase == Value.KindOneofCase.BoolValue,
         PayloadSchemaType.Datetime => value.KindCase == Value.KindOneofCase.StringValue &&
             DateTimeOffset.TryParse(value.StringValue, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out _),
-        PayloadSchemaType.Uuid => value.KindCase == Value.KindOneofCase.StringValue && Guid.TryParse(value.StringValue, out _),
+        PayloadSchemaType.Uuid => value.KindCase == Value.KindOneofCase.StringValue && PointKey.TryParseUuid(value.StringValue, out _),
         PayloadSchemaType.Geo => IsGeoPoint(value),
         _ => false,
     };

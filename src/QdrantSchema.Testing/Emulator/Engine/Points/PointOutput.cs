@@ -16,6 +16,7 @@ internal sealed class PointOutput
     private readonly List<PayloadPath>? _include;
     private readonly List<PayloadPath>? _exclude;
     private readonly List<VectorSpace>? _vectors;
+    private readonly string? _unknownVector;
 
     /// <param name="points">The collection's points.</param>
     /// <param name="spaces">The collection's vectors.</param>
@@ -53,10 +54,16 @@ internal sealed class PointOutput
             _vectors = [];
             foreach (var name in withVectors.Include.Names)
             {
-                // Names the collection lacks are skipped (a selector is not a lookup).
                 if (spaces.TryGet(name, out var space))
                 {
                     _vectors.Add(space);
+                }
+                else
+                {
+                    // The segment refuses to read a vector it does not have when it produces a point:
+                    // "Not existing vector name error: X" (tests/openapi/test_basic_retrieve_multivec_api.py::
+                    // test_retrieve_invalid_vector). With no point to produce there is nothing to refuse.
+                    _unknownVector ??= name;
                 }
             }
         }
@@ -84,6 +91,11 @@ internal sealed class PointOutput
 
     public void Fill(int slot, MapField<string, Value> target, out VectorsOutput? vectors)
     {
+        if (_unknownVector is not null)
+        {
+            throw EmulatorErrors.NotExistingVector(_unknownVector);
+        }
+
         if (WantsPayload)
         {
             var payload = _points.GetPayload(slot);

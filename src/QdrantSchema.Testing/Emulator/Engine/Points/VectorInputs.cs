@@ -102,7 +102,10 @@ internal static class VectorInputs
     /// The early dimension check (<c>validate_vector_dimensions</c>): only names the collection has are checked here;
     /// unknown names fail later in <see cref="CheckAgainstSpace"/>.
     /// </summary>
-    public static void CheckDimension(Vector vector, VectorSpace space)
+    /// <param name="vector">The input vector.</param>
+    /// <param name="space">The configured space it goes into.</param>
+    /// <param name="namedInput">The vector's name when upsert's early check names it in the error, else null.</param>
+    public static void CheckDimension(Vector vector, VectorSpace space, string? namedInput = null)
     {
         if (space.Kind == VectorKind.Sparse)
         {
@@ -115,12 +118,12 @@ internal static class VectorInputs
                 var count = DenseData(vector).Count;
                 if (count != space.Dimension)
                 {
-                    throw EmulatorErrors.WrongVectorDimension((ulong)space.Dimension, count);
+                    throw WrongDimension(space.Dimension, count, namedInput);
                 }
 
                 break;
             case InputKind.MultiDense:
-                CheckMultiDimension(vector, space.Dimension);
+                CheckMultiDimension(vector, space.Dimension, namedInput);
                 break;
             default:
                 break;
@@ -296,7 +299,12 @@ internal static class VectorInputs
 
     public static EmulatorException WrongMulti() => EmulatorErrors.BadInput("Conversion between multi and regular vectors failed");
 
-    private static void CheckMultiDimension(Vector vector, int dimension)
+    private static EmulatorException WrongDimension(int expected, int got, string? namedInput) =>
+        namedInput is null
+            ? EmulatorErrors.WrongVectorDimension((ulong)expected, got)
+            : EmulatorErrors.BadInput($"Vector dimension error: expected dim: {expected}, got {got} for vector '{namedInput}'");
+
+    private static void CheckMultiDimension(Vector vector, int dimension, string? namedInput)
     {
         if (vector.VectorCase == Vector.VectorOneofCase.MultiDense)
         {
@@ -314,7 +322,7 @@ internal static class VectorInputs
         var rowLength = (int)(vector.Data.Count / Math.Max(1u, vector.VectorsCount));
         if (rowLength != dimension)
         {
-            throw EmulatorErrors.WrongVectorDimension((ulong)dimension, rowLength);
+            throw WrongDimension(dimension, rowLength, namedInput);
         }
     }
 #pragma warning restore CS0612, CS0618

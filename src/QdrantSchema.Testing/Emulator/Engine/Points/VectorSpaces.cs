@@ -79,17 +79,16 @@ internal sealed class VectorSpaces
     public bool TryGet(string name, out VectorSpace space) => _byName.TryGetValue(name, out space!);
 
     /// <summary>
-    /// The space a read (search/query <c>using</c>) names, or Qdrant's error for a name the collection lacks
-    /// (<c>lib/collection/src/config.rs::missing_vector_error</c>).
+    /// The space a read (search/query <c>using</c>) names, or Qdrant's error for a name the collection lacks. The
+    /// shards search before the collection merges their results, so the segment's check answers first
+    /// (<c>lib/segment/src/segment/read_view/search.rs</c>: <c>Not existing vector name error: X</c>); the
+    /// collection-level <c>get_distance</c> (<c>config.rs::missing_vector_error</c>) only runs in the merge
+    /// (<c>lib/collection/src/collection/query.rs::merge_intermediate_results_from_shards</c>) and is never reached.
     /// </summary>
     public VectorSpace GetForQuery(string name, CollectionStore collection)
     {
-        if (_byName.TryGetValue(name, out var space))
-        {
-            return space;
-        }
-
-        throw MissingVectorError(name, collection);
+        ArgumentNullException.ThrowIfNull(collection);
+        return _byName.TryGetValue(name, out var space) ? space : throw EmulatorErrors.NotExistingVector(name);
     }
 
     /// <summary>Text of <c>CollectionParams::missing_vector_error</c> (config.rs @ v1.19.0).</summary>
