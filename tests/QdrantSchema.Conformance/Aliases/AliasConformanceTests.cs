@@ -2,6 +2,7 @@ using Grpc.Core;
 using Qdrant.Client.Grpc;
 using QdrantSchema.Conformance.Collections;
 using QdrantSchema.Conformance.Infrastructure;
+using QdrantSchema.Tests.Backends;
 
 namespace QdrantSchema.Conformance.Aliases;
 

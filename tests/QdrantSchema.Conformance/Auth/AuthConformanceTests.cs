@@ -4,6 +4,7 @@ using Grpc.Core;
 using Qdrant.Client;
 using Qdrant.Client.Grpc;
 using QdrantSchema.Conformance.Infrastructure;
+using QdrantSchema.Tests.Backends;
 using QdrantSchema.Conformance.Rest;
 using QdrantSchema.Testing;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using Qdrant.Client.Grpc;
 using QdrantSchema.Conformance.Infrastructure;
+using QdrantSchema.Tests.Backends;
 using static Qdrant.Client.Grpc.Conditions;
 using static QdrantSchema.Conformance.Infrastructure.PointsTestData;
 

@@ -1,4 +1,5 @@
 using QdrantSchema.Conformance.Infrastructure;
+using QdrantSchema.Tests.Backends;
 
 namespace QdrantSchema.Conformance.Health;
 

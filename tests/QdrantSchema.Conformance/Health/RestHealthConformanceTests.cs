@@ -1,5 +1,6 @@
 using System.Net;
 using QdrantSchema.Conformance.Infrastructure;
+using QdrantSchema.Tests.Backends;
 using QdrantSchema.Conformance.Rest;
 
 namespace QdrantSchema.Conformance.Health;

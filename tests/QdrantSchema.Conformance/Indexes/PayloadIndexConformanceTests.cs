@@ -1,6 +1,7 @@
 using Qdrant.Client.Grpc;
 using QdrantSchema.Conformance.Collections;
 using QdrantSchema.Conformance.Infrastructure;
+using QdrantSchema.Tests.Backends;
 using QdrantSchema.Conformance.Rest;
 
 namespace QdrantSchema.Conformance.Indexes;

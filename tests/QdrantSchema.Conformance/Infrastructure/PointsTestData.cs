@@ -5,6 +5,8 @@ using Grpc.Core;
 using Qdrant.Client;
 using Qdrant.Client.Grpc;
 
+using QdrantSchema.Tests.Backends;
+
 namespace QdrantSchema.Conformance.Infrastructure;
 
 /// <summary>

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Grpc.Core;
 using Qdrant.Client.Grpc;
 using QdrantSchema.Conformance.Infrastructure;
+using QdrantSchema.Tests.Backends;
 using static QdrantSchema.Conformance.Infrastructure.PointsTestData;
 
 namespace QdrantSchema.Conformance.Points;

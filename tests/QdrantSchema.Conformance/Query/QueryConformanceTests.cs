@@ -3,6 +3,7 @@ using System.Text.Json;
 using Grpc.Core;
 using Qdrant.Client.Grpc;
 using QdrantSchema.Conformance.Infrastructure;
+using QdrantSchema.Tests.Backends;
 using static Qdrant.Client.Grpc.Conditions;
 using static QdrantSchema.Conformance.Infrastructure.PointsTestData;
 

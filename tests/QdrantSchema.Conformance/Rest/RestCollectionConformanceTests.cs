@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using QdrantSchema.Conformance.Collections;
 using QdrantSchema.Conformance.Infrastructure;
+using QdrantSchema.Tests.Backends;
 
 namespace QdrantSchema.Conformance.Rest;
 

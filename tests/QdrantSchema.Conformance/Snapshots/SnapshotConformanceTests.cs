@@ -6,6 +6,7 @@ using Grpc.Core;
 using Qdrant.Client.Grpc;
 using QdrantSchema.Conformance.Collections;
 using QdrantSchema.Conformance.Infrastructure;
+using QdrantSchema.Tests.Backends;
 using QdrantSchema.Conformance.Rest;
 
 namespace QdrantSchema.Conformance.Snapshots;

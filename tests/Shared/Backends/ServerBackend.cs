@@ -3,7 +3,7 @@ using DotNet.Testcontainers.Containers;
 using Qdrant.Client;
 using QdrantSchema.Testing;
 
-namespace QdrantSchema.Conformance.Infrastructure;
+namespace QdrantSchema.Tests.Backends;
 
 /// <summary>
 /// The suite's "server" backend, chosen once per run:

@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using Qdrant.Client;
 
-namespace QdrantSchema.Conformance.Infrastructure;
+namespace QdrantSchema.Tests.Backends;
 
 /// <summary>
 /// A Qdrant the conformance suite runs against: a real server when one is available, else the emulator. Each

@@ -2,7 +2,7 @@ using Qdrant.Client;
 using Qdrant.Client.Grpc;
 using QdrantSchema.Testing;
 
-namespace QdrantSchema.Conformance.Infrastructure;
+namespace QdrantSchema.Tests.Backends;
 
 /// <summary>The emulator reached in-process: the client's <c>CallInvoker</c> and an <c>HttpMessageHandler</c>, no sockets.</summary>
 public sealed class InProcessBackend : QdrantBackend

@@ -1,0 +1,50 @@
+using Qdrant.Client.Grpc;
+
+namespace QdrantSchema.History;
+
+/// <summary>
+/// One history record: what happened when migration <see cref="MigrationId"/> ran on physical collection
+/// <see cref="Collection"/>. Stored as a vectorless point of the history collection whose id is derived from
+/// (collection, migration id), so writing a record twice updates it in place.
+/// </summary>
+internal sealed record MigrationRecord
+{
+    public required string Collection { get; init; }
+
+    public required string Family { get; init; }
+
+    public required string MigrationId { get; init; }
+
+    public required string Description { get; init; }
+
+    public required string Checksum { get; init; }
+
+    public required MigrationStatus Status { get; init; }
+
+    /// <summary>Index of the next Up operation to run (0 before the first; the operation count when done).</summary>
+    public int Step { get; init; }
+
+    /// <summary>Inside a data step: the scroll offset of the first point not yet committed (null: from the start).</summary>
+    public PointId? Cursor { get; init; }
+
+    /// <summary>Points a data step has committed so far (for progress).</summary>
+    public long PointsProcessed { get; init; }
+
+    /// <summary>True when the record was written by a baseline, not by running the migration.</summary>
+    public bool Baseline { get; init; }
+
+    public required DateTimeOffset StartedAt { get; init; }
+
+    public DateTimeOffset? FinishedAt { get; init; }
+
+    public string? Error { get; init; }
+
+    public required string Host { get; init; }
+
+    public required int ProcessId { get; init; }
+
+    public required string LibraryVersion { get; init; }
+
+    /// <summary>The fencing token of the lock held when the record was written (issue: distributed lock), or null.</summary>
+    public long? FencingToken { get; init; }
+}
