@@ -31,6 +31,13 @@ internal static class EmulatorServerHost
         {
             kestrel.Limits.MaxRequestBodySize = null;
             kestrel.Limits.Http2.MaxStreamsPerConnection = 1000;
+
+            // Upserts of a few hundred points carry megabytes; Kestrel's default HTTP/2 windows (128 KB per connection,
+            // 96 KB per stream) make the client wait for a WINDOW_UPDATE every ~100 KB. Qdrant (tonic/hyper) reads
+            // large requests without such stalls, so open the windows wide.
+            kestrel.Limits.Http2.InitialConnectionWindowSize = 64 * 1024 * 1024;
+            kestrel.Limits.Http2.InitialStreamWindowSize = 32 * 1024 * 1024;
+            kestrel.Limits.Http2.MaxFrameSize = 1024 * 1024;
             kestrel.Listen(IPAddress.Loopback, grpcPort, listen =>
             {
                 listen.Protocols = HttpProtocols.Http2;
