@@ -62,12 +62,46 @@ public sealed class QdrantEmulator : IDisposable, IAsyncDisposable
             TimeProvider = options.TimeProvider,
             ServerVersion = options.ServerVersion,
             SnapshotsPath = snapshots,
+            PeerId = PeerIdentity(options.DataDirectory),
         });
 
         if (options.DataDirectory is not null)
         {
             EmulatorPersistence.Attach(Engine, Path.GetFullPath(options.DataDirectory));
         }
+    }
+
+    /// <summary>
+    /// The node's peer id, used in snapshot names and cluster info. Like Qdrant, a random u64 chosen at first start and
+    /// kept in the storage directory (<c>raft_state</c> in Qdrant; <c>peer_id</c> here), so names stay stable across
+    /// restarts of one data directory.
+    /// </summary>
+    private static ulong PeerIdentity(string? dataDirectory)
+    {
+        if (dataDirectory is null)
+        {
+            return NewPeerId();
+        }
+
+        var path = Path.Combine(Path.GetFullPath(dataDirectory), "peer_id");
+        if (File.Exists(path) &&
+            ulong.TryParse(File.ReadAllText(path).Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var existing))
+        {
+            return existing;
+        }
+
+        var peerId = NewPeerId();
+        File.WriteAllText(path, peerId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return peerId;
+    }
+
+    private static ulong NewPeerId()
+    {
+        Span<byte> bytes = stackalloc byte[8];
+        System.Security.Cryptography.RandomNumberGenerator.Fill(bytes);
+
+        // Qdrant's peer ids are positive u64s; keep to 53 bits so REST clients reading JSON numbers as doubles see it exactly.
+        return (System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(bytes) & ((1UL << 53) - 1)) | 1;
     }
 
     /// <summary>Gets the options this emulator was created with.</summary>

@@ -139,6 +139,35 @@ public sealed class PersistenceTests : IDisposable
     }
 
     [Fact]
+    public void Restart_SameDataDirectory_KeepsPeerIdInSnapshotNames()
+    {
+        string first;
+        using (var emulator = Start())
+        {
+            emulator.Engine.CreateCollection("docs");
+            first = emulator.Engine.Call<CreateSnapshotResponse>("/qdrant.Snapshots/Create", new CreateSnapshotRequest { CollectionName = "docs" })
+                .SnapshotDescription.Name;
+        }
+
+        using var restarted = Start();
+        var second = restarted.Engine.Call<CreateSnapshotResponse>("/qdrant.Snapshots/Create", new CreateSnapshotRequest { CollectionName = "docs" })
+            .SnapshotDescription.Name;
+
+        // {collection}-{peer_id}-{timestamp}.snapshot: the peer id is chosen once per storage directory.
+        Assert.Equal(first.Split('-')[1], second.Split('-')[1]);
+        Assert.NotEqual("1", first.Split('-')[1]);
+    }
+
+    [Fact]
+    public void Start_TwoEmulatorsWithoutDataDirectory_GetDifferentPeerIds()
+    {
+        using var a = new QdrantEmulator();
+        using var b = new QdrantEmulator();
+
+        Assert.NotEqual(a.Engine.Options.PeerId, b.Engine.Options.PeerId);
+    }
+
+    [Fact]
     public void Attach_DirectoryInUse_Throws()
     {
         using var first = Start();
