@@ -150,6 +150,34 @@ public abstract class SnapshotConformanceTests(QdrantBackend backend)
     }
 
     [Fact]
+    public async Task Download_ChecksumSidecar_ReturnsTheSha256Hex()
+    {
+        // Downloads serve any file inside the collection's snapshots directory (snapshots_manager.rs::get_snapshot_path),
+        // so the <name>.checksum sidecar written next to every snapshot is downloadable too.
+        await using var scratch = new Scratch(Backend);
+        var name = await scratch.CreateAsync();
+        await scratch.UpsertAsync(name, 2);
+        var snapshot = await Backend.Client.CreateSnapshotAsync(name, Ct);
+
+        var sidecar = System.Text.Encoding.UTF8.GetString(await DownloadAsync(name, snapshot.Name + ".checksum"));
+
+        Assert.Equal(snapshot.Checksum, sidecar.Trim());
+    }
+
+    [Fact]
+    public async Task Download_PathOutsideTheSnapshotsDirectory_NotFound()
+    {
+        await using var scratch = new Scratch(Backend);
+        var name = await scratch.CreateAsync();
+        await Backend.Client.CreateSnapshotAsync(name, Ct);
+
+        // An escaping name is canonicalized and refused as a missing snapshot (snapshots_manager.rs::get_snapshot_path).
+        using var response = await Backend.Http.GetAsync(new Uri($"/collections/{name}/snapshots/..%2F..%2Fraft_state.json", UriKind.Relative), Ct);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
     public async Task Download_Snapshot_Sha256MatchesReportedChecksum()
     {
         await using var scratch = new Scratch(Backend);
