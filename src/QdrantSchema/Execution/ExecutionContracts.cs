@@ -33,6 +33,13 @@ internal sealed class OperationContext
 
     /// <summary>Points per page for data steps (scroll limit and upsert batch).</summary>
     public int BatchSize { get; init; } = 256;
+
+    /// <summary>
+    /// How many physical collections the member's family resolved to in this run. An alias operation whose alias name
+    /// has no <c>{collection}</c> placeholder names one alias for the whole family, so it is refused when this is more
+    /// than 1 (see <c>AliasNames</c>). Default: 1.
+    /// </summary>
+    public int FamilyMemberCount { get; init; } = 1;
 }
 
 /// <summary>

@@ -60,4 +60,11 @@ internal sealed record RedoPage
 
     /// <summary>The scroll offset after this page (null: this was the last page).</summary>
     public PointId? NextCursor { get; init; }
+
+    /// <summary>
+    /// The step's running point count once this page is committed (what <c>CommitPageAsync</c> records with
+    /// <see cref="NextCursor"/>), so a re-applied page commits the same count; null when the store did not keep it
+    /// (the runner then advances the count by the page's points).
+    /// </summary>
+    public long? PointsProcessed { get; init; }
 }

@@ -1,0 +1,363 @@
+using System.Globalization;
+using Google.Protobuf;
+using Google.Protobuf.Collections;
+using Qdrant.Client.Grpc;
+
+namespace QdrantSchema.History;
+
+/// <summary>
+/// The payload layout of history points (snake_case keys). A record: <c>kind</c> = "migration", <c>collection</c>,
+/// <c>family</c>, <c>migration_id</c>, <c>description</c>, <c>checksum</c>, <c>status</c>
+/// (running / succeeded / failed / rolled_back), <c>step</c>, <c>cursor</c> (integer or UUID string; absent when null),
+/// <c>points_processed</c>, <c>baseline</c>, <c>started_at</c> / <c>finished_at</c> (RFC 3339 UTC), <c>duration_seconds</c>
+/// (informational, when finished), <c>error</c>, <c>host</c>, <c>process_id</c>, <c>library_version</c>,
+/// <c>fencing_token</c>. A redo page: <c>kind</c> = "redo", <c>collection</c>, <c>migration_id</c>, <c>step</c>,
+/// <c>overwrites_payload</c>, <c>next_cursor</c> and <c>points_processed</c> (absent when null) and <c>points</c>: a list of base64 strings, each the
+/// protobuf bytes of one <see cref="PointStruct"/>.
+/// </summary>
+/// <remarks>Reading is defensive: a damaged point fails with a message naming the history collection, the point and the repair.</remarks>
+internal static class HistoryPayload
+{
+    public const string Kind = "kind";
+    public const string KindMigration = "migration";
+    public const string KindRedo = "redo";
+    public const string Collection = "collection";
+    public const string Family = "family";
+    public const string MigrationId = "migration_id";
+    public const string Description = "description";
+    public const string Checksum = "checksum";
+    public const string Status = "status";
+    public const string Step = "step";
+    public const string Cursor = "cursor";
+    public const string PointsProcessed = "points_processed";
+    public const string Baseline = "baseline";
+    public const string StartedAt = "started_at";
+    public const string FinishedAt = "finished_at";
+    public const string DurationSeconds = "duration_seconds";
+    public const string Error = "error";
+    public const string Host = "host";
+    public const string ProcessId = "process_id";
+    public const string LibraryVersion = "library_version";
+    public const string FencingToken = "fencing_token";
+    public const string OverwritesPayload = "overwrites_payload";
+    public const string NextCursor = "next_cursor";
+    public const string Points = "points";
+
+    private const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'";
+
+    public static string FormatStatus(MigrationStatus status) => status switch
+    {
+        MigrationStatus.Running => "running",
+        MigrationStatus.Succeeded => "succeeded",
+        MigrationStatus.Failed => "failed",
+        MigrationStatus.RolledBack => "rolled_back",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown migration status."),
+    };
+
+    public static bool TryParseStatus(string text, out MigrationStatus status)
+    {
+        switch (text)
+        {
+            case "running":
+                status = MigrationStatus.Running;
+                return true;
+            case "succeeded":
+                status = MigrationStatus.Succeeded;
+                return true;
+            case "failed":
+                status = MigrationStatus.Failed;
+                return true;
+            case "rolled_back":
+                status = MigrationStatus.RolledBack;
+                return true;
+            default:
+                status = default;
+                return false;
+        }
+    }
+
+    /// <summary>RFC 3339 in UTC with up to 7 fractional digits (round-trips a <see cref="DateTimeOffset"/> exactly).</summary>
+    public static string FormatTimestamp(DateTimeOffset value)
+        => value.UtcDateTime.ToString(TimestampFormat, CultureInfo.InvariantCulture);
+
+    public static void WriteRecord(MigrationRecord record, MapField<string, Value> payload)
+    {
+        payload[Kind] = Text(KindMigration);
+        payload[Collection] = Text(record.Collection);
+        payload[Family] = Text(record.Family);
+        payload[MigrationId] = Text(record.MigrationId);
+        payload[Description] = Text(record.Description);
+        payload[Checksum] = Text(record.Checksum);
+        payload[Status] = Text(FormatStatus(record.Status));
+        payload[Step] = Integer(record.Step);
+        if (record.Cursor is { } cursor)
+        {
+            payload[Cursor] = FromPointId(cursor);
+        }
+
+        payload[PointsProcessed] = Integer(record.PointsProcessed);
+        payload[Baseline] = new Value { BoolValue = record.Baseline };
+        payload[StartedAt] = Text(FormatTimestamp(record.StartedAt));
+        if (record.FinishedAt is { } finished)
+        {
+            payload[FinishedAt] = Text(FormatTimestamp(finished));
+            payload[DurationSeconds] = new Value { DoubleValue = Math.Max(0, (finished - record.StartedAt).TotalSeconds) };
+        }
+
+        if (record.Error is { } error)
+        {
+            payload[Error] = Text(error);
+        }
+
+        payload[Host] = Text(record.Host);
+        payload[ProcessId] = Integer(record.ProcessId);
+        payload[LibraryVersion] = Text(record.LibraryVersion);
+        if (record.FencingToken is { } token)
+        {
+            payload[FencingToken] = Integer(token);
+        }
+    }
+
+    public static MigrationRecord ReadRecord(string historyCollection, PointId id, MapField<string, Value> payload)
+    {
+        var reader = new Reader(historyCollection, id, payload, "history record");
+        var collection = reader.RequiredString(Collection);
+        var migrationId = reader.RequiredString(MigrationId);
+        var statusText = reader.RequiredString(Status);
+        if (!TryParseStatus(statusText, out var status))
+        {
+            throw reader.Damaged(
+                $"field '{Status}' is '{statusText}', which is not a known status (running, succeeded, failed, rolled_back)",
+                $"set '{Status}' to the migration's real state, or delete the point and baseline collection '{collection}' if migration '{migrationId}' was applied");
+        }
+
+        var expectedId = HistoryPointIds.Record(collection, migrationId);
+        if (!expectedId.Equals(id))
+        {
+            throw reader.Damaged(
+                $"it claims collection '{collection}' and migration '{migrationId}', whose record id is {Describe(expectedId)}",
+                "delete the point (it was not written by QdrantSchema, or was copied), then run status again");
+        }
+
+        var step = reader.RequiredInteger(Step);
+        if (step is < 0 or > int.MaxValue)
+        {
+            throw reader.Damaged($"field '{Step}' is {step}, which is not a step index", $"set '{Step}' to the index of the next operation to run");
+        }
+
+        var processId = reader.RequiredInteger(ProcessId);
+        return new MigrationRecord
+        {
+            Collection = collection,
+            Family = reader.RequiredString(Family),
+            MigrationId = migrationId,
+            Description = reader.RequiredString(Description, allowEmpty: true),
+            Checksum = reader.RequiredString(Checksum),
+            Status = status,
+            Step = (int)step,
+            Cursor = reader.OptionalPointId(Cursor),
+            PointsProcessed = reader.OptionalInteger(PointsProcessed) ?? 0,
+            Baseline = reader.OptionalBool(Baseline) ?? false,
+            StartedAt = reader.RequiredTimestamp(StartedAt),
+            FinishedAt = reader.OptionalTimestamp(FinishedAt),
+            Error = reader.OptionalString(Error),
+            Host = reader.RequiredString(Host, allowEmpty: true),
+            ProcessId = processId is < int.MinValue or > int.MaxValue ? 0 : (int)processId,
+            LibraryVersion = reader.RequiredString(LibraryVersion, allowEmpty: true),
+            FencingToken = reader.OptionalInteger(FencingToken),
+        };
+    }
+
+    public static void WriteRedoPage(RedoPage page, MapField<string, Value> payload)
+    {
+        payload[Kind] = Text(KindRedo);
+        payload[Collection] = Text(page.Collection);
+        payload[MigrationId] = Text(page.MigrationId);
+        payload[Step] = Integer(page.Step);
+        payload[OverwritesPayload] = new Value { BoolValue = page.OverwritesPayload };
+        if (page.NextCursor is { } next)
+        {
+            payload[NextCursor] = FromPointId(next);
+        }
+
+        if (page.PointsProcessed is { } processed)
+        {
+            payload[PointsProcessed] = Integer(processed);
+        }
+
+        var list = new ListValue();
+        foreach (var point in page.Points)
+        {
+            list.Values.Add(Text(Convert.ToBase64String(point.ToByteArray())));
+        }
+
+        payload[Points] = new Value { ListValue = list };
+    }
+
+    public static RedoPage ReadRedoPage(string historyCollection, PointId id, MapField<string, Value> payload)
+    {
+        var reader = new Reader(historyCollection, id, payload, "redo page");
+        var kind = reader.RequiredString(Kind);
+        if (kind != KindRedo)
+        {
+            throw reader.Damaged($"field '{Kind}' is '{kind}', expected '{KindRedo}'", "delete the point; the data step recomputes the page");
+        }
+
+        var step = reader.RequiredInteger(Step);
+        if (!payload.TryGetValue(Points, out var list) || list.KindCase != Value.KindOneofCase.ListValue)
+        {
+            throw reader.Damaged($"field '{Points}' is missing or not a list", "delete the point; the data step recomputes the page");
+        }
+
+        var points = new List<PointStruct>(list.ListValue.Values.Count);
+        foreach (var item in list.ListValue.Values)
+        {
+            try
+            {
+                points.Add(PointStruct.Parser.ParseFrom(Convert.FromBase64String(item.StringValue)));
+            }
+            catch (Exception e) when (e is FormatException or InvalidProtocolBufferException)
+            {
+                throw reader.Damaged(
+                    $"an entry of '{Points}' is not a base64-encoded point ({e.Message})",
+                    "delete the point; the data step recomputes the page",
+                    e);
+            }
+        }
+
+        return new RedoPage
+        {
+            Collection = reader.RequiredString(Collection),
+            MigrationId = reader.RequiredString(MigrationId),
+            Step = step is < 0 or > int.MaxValue ? throw reader.Damaged($"field '{Step}' is {step}", "delete the point") : (int)step,
+            OverwritesPayload = reader.OptionalBool(OverwritesPayload) ?? false,
+            NextCursor = reader.OptionalPointId(NextCursor),
+            PointsProcessed = reader.OptionalInteger(PointsProcessed),
+            Points = points,
+        };
+    }
+
+    public static string Describe(PointId id) => id.PointIdOptionsCase switch
+    {
+        PointId.PointIdOptionsOneofCase.Num => id.Num.ToString(CultureInfo.InvariantCulture),
+        PointId.PointIdOptionsOneofCase.Uuid => id.Uuid,
+        _ => "(no id)",
+    };
+
+    private static Value Text(string value) => new() { StringValue = value };
+
+    private static Value Integer(long value) => new() { IntegerValue = value };
+
+    private static Value FromPointId(PointId id) => id.PointIdOptionsCase switch
+    {
+        // Payload integers are signed 64-bit; a larger id is kept as its decimal text.
+        PointId.PointIdOptionsOneofCase.Num when id.Num <= long.MaxValue => new Value { IntegerValue = (long)id.Num },
+        PointId.PointIdOptionsOneofCase.Num => Text(id.Num.ToString(CultureInfo.InvariantCulture)),
+        PointId.PointIdOptionsOneofCase.Uuid => Text(id.Uuid),
+        _ => throw new ArgumentException("The cursor point id has neither a number nor a UUID.", nameof(id)),
+    };
+
+    /// <summary>Reads typed fields, failing with a message that says which point is damaged and how to repair it.</summary>
+    private sealed class Reader(string historyCollection, PointId id, MapField<string, Value> payload, string what)
+    {
+        public QdrantSchemaException Damaged(string problem, string repair, Exception? inner = null)
+            => new(
+                $"The {what} at point {Describe(id)} of the history collection '{historyCollection}' is damaged: {problem}. " +
+                $"Repair it: {repair} (e.g. with Qdrant's set_payload or delete points API on '{historyCollection}'), then run again.",
+                inner);
+
+        private QdrantSchemaException Missing(string field, string expected)
+            => Damaged(
+                $"field '{field}' is missing or not {expected}",
+                $"set '{field}' on the point, or delete the point and baseline the collection it describes");
+
+        public string RequiredString(string field, bool allowEmpty = false)
+        {
+            if (payload.TryGetValue(field, out var value) && value.KindCase == Value.KindOneofCase.StringValue
+                && (allowEmpty || value.StringValue.Length > 0))
+            {
+                return value.StringValue;
+            }
+
+            throw Missing(field, allowEmpty ? "a string" : "a non-empty string");
+        }
+
+        public string? OptionalString(string field)
+        {
+            if (!payload.TryGetValue(field, out var value) || value.KindCase is Value.KindOneofCase.NullValue or Value.KindOneofCase.None)
+            {
+                return null;
+            }
+
+            return value.KindCase == Value.KindOneofCase.StringValue ? value.StringValue : throw Missing(field, "a string");
+        }
+
+        public long RequiredInteger(string field)
+            => OptionalInteger(field) ?? throw Missing(field, "an integer");
+
+        public long? OptionalInteger(string field)
+        {
+            if (!payload.TryGetValue(field, out var value) || value.KindCase is Value.KindOneofCase.NullValue or Value.KindOneofCase.None)
+            {
+                return null;
+            }
+
+            return value.KindCase switch
+            {
+                Value.KindOneofCase.IntegerValue => value.IntegerValue,
+                Value.KindOneofCase.DoubleValue when value.DoubleValue == Math.Floor(value.DoubleValue)
+                                                     && Math.Abs(value.DoubleValue) < 9e15 => (long)value.DoubleValue,
+                _ => throw Missing(field, "an integer"),
+            };
+        }
+
+        public bool? OptionalBool(string field)
+        {
+            if (!payload.TryGetValue(field, out var value) || value.KindCase is Value.KindOneofCase.NullValue or Value.KindOneofCase.None)
+            {
+                return null;
+            }
+
+            return value.KindCase == Value.KindOneofCase.BoolValue ? value.BoolValue : throw Missing(field, "a boolean");
+        }
+
+        public DateTimeOffset RequiredTimestamp(string field)
+            => OptionalTimestamp(field) ?? throw Missing(field, "an RFC 3339 timestamp");
+
+        public DateTimeOffset? OptionalTimestamp(string field)
+        {
+            var text = OptionalString(field);
+            if (text is null)
+            {
+                return null;
+            }
+
+            if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value))
+            {
+                return value;
+            }
+
+            throw Missing(field, "an RFC 3339 timestamp");
+        }
+
+        public PointId? OptionalPointId(string field)
+        {
+            if (!payload.TryGetValue(field, out var value) || value.KindCase is Value.KindOneofCase.NullValue or Value.KindOneofCase.None)
+            {
+                return null;
+            }
+
+            switch (value.KindCase)
+            {
+                case Value.KindOneofCase.IntegerValue when value.IntegerValue >= 0:
+                    return new PointId { Num = (ulong)value.IntegerValue };
+                case Value.KindOneofCase.StringValue when Guid.TryParse(value.StringValue, out var guid):
+                    return new PointId { Uuid = HistoryPointIds.Format(guid) };
+                case Value.KindOneofCase.StringValue when ulong.TryParse(value.StringValue, NumberStyles.None, CultureInfo.InvariantCulture, out var number):
+                    return new PointId { Num = number };
+                default:
+                    throw Missing(field, "a point id (a non-negative integer or a UUID string)");
+            }
+        }
+    }
+}
