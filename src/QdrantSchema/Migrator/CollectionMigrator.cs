@@ -1,0 +1,326 @@
+using System.Globalization;
+using System.Reflection;
+using Grpc.Core;
+using Microsoft.Extensions.Logging;
+using Qdrant.Client;
+using Qdrant.Client.Grpc;
+using QdrantSchema.Diagnostics;
+using QdrantSchema.Execution;
+using QdrantSchema.Families;
+using QdrantSchema.History;
+using QdrantSchema.Migrations;
+using QdrantSchema.Migrations.Operations;
+using QdrantSchema.Planning;
+
+namespace QdrantSchema.Migrator;
+
+/// <summary>Set when the run must not start more migrations (a collection failed and the policy says stop).</summary>
+internal sealed class StopSignal
+{
+    private string? _reason;
+
+    public string? Reason => Volatile.Read(ref _reason);
+
+    public void Request(string reason) => Interlocked.CompareExchange(ref _reason, reason, null);
+}
+
+/// <summary>What every collection of one run shares.</summary>
+internal sealed class RunContext
+{
+    public required QdrantClient Client { get; init; }
+
+    public required MigratorServices Services { get; init; }
+
+    public required QdrantMigratorOptions Options { get; init; }
+
+    public required ILogger Logger { get; init; }
+
+    public required TimeProvider Time { get; init; }
+
+    public required ServerInfo Server { get; init; }
+
+    public long? FencingToken { get; init; }
+
+    /// <summary>The embedding function for FillVectorFromText steps, or null.</summary>
+    public Func<IReadOnlyList<string>, CancellationToken, Task<IReadOnlyList<float[]>>>? Embedder { get; init; }
+
+    /// <summary>Cancelled when the lock is lost.</summary>
+    public CancellationToken LockLost { get; init; }
+}
+
+/// <summary>
+/// Applies pending migrations to one physical collection, checkpointing every step in the history so that a crash,
+/// a cancellation or a lost lock at any point is resumed by the next run without repeating finished work.
+/// </summary>
+internal sealed class CollectionMigrator(RunContext run)
+{
+    /// <summary>The collection metadata key holding the version marker: {"version": id, "family": name}.</summary>
+    public const string VersionMetadataKey = "qdrant_schema";
+
+    private const int MaxErrorLength = 2000;
+
+    public static string LibraryVersion { get; } =
+        typeof(CollectionMigrator).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+        ?? typeof(CollectionMigrator).Assembly.GetName().Version?.ToString()
+        ?? "0.0.0";
+
+    public async Task<CollectionRunResult> RunAsync(
+        CollectionAnalysis analysis, IReadOnlyList<MigrationDescriptor> toApply, StopSignal stop, CancellationToken cancellationToken)
+    {
+        var started = run.Time.GetTimestamp();
+        var member = analysis.Member;
+        var applied = new List<string>();
+        var version = analysis.CurrentVersion;
+        if (toApply.Count == 0)
+        {
+            run.Logger.CollectionUpToDate(member.DisplayName, version ?? "(none)");
+            return Result(CollectionRunOutcome.NothingToDo, null, null, null, null);
+        }
+
+        run.Logger.MigrationsPending(member.DisplayName, member.Family, version ?? "(none)", toApply.Count, toApply[^1].Id);
+        var exists = member.Exists;
+        foreach (var migration in toApply)
+        {
+            if (stop.Reason is { } reason)
+            {
+                run.Logger.CollectionSkipped(member.DisplayName, reason);
+                return Result(CollectionRunOutcome.Skipped, null, null, reason, null);
+            }
+
+            try
+            {
+                exists = await ApplyAsync(analysis, migration, exists, cancellationToken).ConfigureAwait(false);
+            }
+            catch (QdrantMigrationFailedException e)
+            {
+                return Result(CollectionRunOutcome.Failed, migration.Id, e.Step, e.Message, e);
+            }
+
+            applied.Add(migration.Id);
+            if (version is null || string.CompareOrdinal(migration.Id, version) > 0)
+            {
+                version = migration.Id;
+            }
+        }
+
+        return Result(CollectionRunOutcome.Succeeded, null, null, null, null);
+
+        CollectionRunResult Result(CollectionRunOutcome outcome, string? failedId, int? failedStep, string? error, Exception? cause)
+            => new(member.Family, member.PhysicalName, member.AliasName, outcome, [.. applied], version, failedId, failedStep, error,
+                run.Time.GetElapsedTime(started), cause);
+    }
+
+    /// <summary>Applies (or resumes) one migration; returns whether the collection exists afterwards.</summary>
+    /// <exception cref="QdrantMigrationFailedException">The migration failed; the history records the step.</exception>
+    /// <exception cref="OperationCanceledException">The run was cancelled or the lock lost; the Running record stays for the next run.</exception>
+    private async Task<bool> ApplyAsync(CollectionAnalysis analysis, MigrationDescriptor migration, bool exists, CancellationToken cancellationToken)
+    {
+        var member = analysis.Member;
+        var history = run.Services.History;
+        var operations = migration.Operations;
+        var interrupted = analysis.Interrupted(migration);
+        var startedAt = run.Time.GetUtcNow();
+        var started = run.Time.GetTimestamp();
+        MigrationRecord record;
+        if (interrupted is null)
+        {
+            run.Logger.MigrationStarting(migration.Id, member.DisplayName);
+            record = NewRecord(member, migration, MigrationStatus.Running, startedAt);
+        }
+        else
+        {
+            run.Logger.MigrationResuming(migration.Id, member.DisplayName, interrupted.Step, interrupted.Status.ToString());
+            record = interrupted with
+            {
+                Family = migration.Family,
+                Description = migration.Description,
+                Checksum = migration.Checksum,
+                Status = MigrationStatus.Running,
+                Step = Math.Clamp(interrupted.Step, 0, operations.Count),
+                FinishedAt = null,
+                Error = null,
+                Baseline = false,
+                Host = Environment.MachineName,
+                ProcessId = Environment.ProcessId,
+                LibraryVersion = LibraryVersion,
+                FencingToken = run.FencingToken,
+            };
+        }
+
+        var startStep = record.Step;
+        var step = startStep;
+        try
+        {
+            await history.WriteAsync(record, cancellationToken).ConfigureAwait(false);
+            for (; step < operations.Count; step++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var operation = operations[step];
+                run.Logger.MigrationStep(migration.Id, member.DisplayName, step, operation.DisplayName);
+                await run.Options.StepHook.BeforeStepAsync(
+                    new MigrationStepContext
+                    {
+                        Client = run.Client,
+                        Member = member with { Exists = exists },
+                        Migration = migration,
+                        Step = step,
+                        Operation = operation,
+                        Resuming = interrupted is not null && step == startStep,
+                    },
+                    cancellationToken).ConfigureAwait(false);
+                var context = OperationContext(member with { Exists = exists }, migration, step, analysis.FamilyMemberCount);
+                if (operation is DataOperation data)
+                {
+                    var resumeHere = step == startStep;
+                    var currentStep = step;
+                    await run.Services.DataSteps.RunAsync(
+                        data,
+                        new DataStepContext
+                        {
+                            Operation = context,
+                            Cursor = resumeHere ? record.Cursor : null,
+                            PointsProcessed = resumeHere ? record.PointsProcessed : 0,
+                            EmbedTextsAsync = run.Embedder,
+                            CommitPageAsync = async (next, processed, token) =>
+                            {
+                                // The last page (no next cursor) completes the step in the same write, so a crash
+                                // after it never restarts the step from the beginning.
+                                record = record with { Step = next is null ? currentStep + 1 : currentStep, Cursor = next, PointsProcessed = processed };
+                                await history.WriteAsync(record, token).ConfigureAwait(false);
+                                run.Logger.DataPageCommitted(migration.Id, member.DisplayName, currentStep, processed);
+                            },
+                        },
+                        cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await run.Services.Executor.ExecuteAsync(operation, context, cancellationToken).ConfigureAwait(false);
+                    exists = operation switch
+                    {
+                        CreateCollectionOperation => true,
+                        DeleteCollectionOperation => false,
+                        _ => exists,
+                    };
+                }
+
+                record = record with { Step = step + 1, Cursor = null, PointsProcessed = operation.IsDataStep ? record.PointsProcessed : 0 };
+                await history.WriteAsync(record, cancellationToken).ConfigureAwait(false);
+            }
+
+            // The version marker goes first: if the run dies before the Succeeded record, the next run finds the
+            // migration at its last step and only writes the record (the history is authoritative).
+            if (exists && run.Server.SupportsCollectionMetadata)
+            {
+                await SetVersionMarkerAsync(member, migration, cancellationToken).ConfigureAwait(false);
+            }
+
+            record = record with
+            {
+                Status = MigrationStatus.Succeeded,
+                Step = operations.Count,
+                Cursor = null,
+                FinishedAt = run.Time.GetUtcNow(),
+                Error = null,
+            };
+            await history.WriteAsync(record, cancellationToken).ConfigureAwait(false);
+            run.Logger.MigrationApplied(migration.Id, member.DisplayName, run.Time.GetElapsedTime(started).TotalSeconds);
+            return exists;
+        }
+        catch (Exception e) when (e is OperationCanceledException || cancellationToken.IsCancellationRequested)
+        {
+            var reason = run.LockLost.IsCancellationRequested ? "the schema lock was lost" : "the run was cancelled";
+            run.Logger.MigrationInterrupted(migration.Id, member.DisplayName, step, reason);
+            if (e is OperationCanceledException)
+            {
+                throw;
+            }
+
+            throw new OperationCanceledException($"Migration '{migration.Id}' on '{member.DisplayName}' stopped at step {step}: {reason}.", e, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            var error = Describe(e);
+            var failed = record with { Status = MigrationStatus.Failed, Step = Math.Min(step, operations.Count), Error = error, FinishedAt = run.Time.GetUtcNow() };
+            try
+            {
+                await history.WriteAsync(failed, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception writeError) when (writeError is not OperationCanceledException)
+            {
+                run.Logger.HistoryWriteFailed(migration.Id, member.PhysicalName, nameof(MigrationStatus.Failed), writeError);
+            }
+
+            run.Logger.MigrationFailed(migration.Id, member.DisplayName, step, e);
+            var what = step < operations.Count ? $"step {step} ({operations[step].DisplayName})" : "its completion (version marker and history record)";
+            throw new QdrantMigrationFailedException(
+                $"Migration '{migration.Id}' failed on collection '{member.DisplayName}' at {what}: {error} " +
+                $"The history records it as failed at step {failed.Step}; fix the cause and run migrate again to resume from that step " +
+                "(completed steps are not repeated).",
+                migration.Id,
+                member.PhysicalName,
+                failed.Step,
+                e);
+        }
+    }
+
+    /// <summary>Writes the version marker into the collection's metadata (Qdrant 1.16+).</summary>
+    public async Task SetVersionMarkerAsync(FamilyMember member, MigrationDescriptor migration, CancellationToken cancellationToken)
+    {
+        var marker = new Value
+        {
+            StructValue = new Struct
+            {
+                Fields =
+                {
+                    ["version"] = new Value { StringValue = migration.Id },
+                    ["family"] = new Value { StringValue = migration.Family },
+                },
+            },
+        };
+        await run.Services.Executor.ExecuteAsync(
+            new SetMetadataOperation(VersionMetadataKey, marker),
+            OperationContext(member with { Exists = true }, migration, migration.Operations.Count),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    public MigrationRecord NewRecord(FamilyMember member, MigrationDescriptor migration, MigrationStatus status, DateTimeOffset startedAt) => new()
+    {
+        Collection = member.PhysicalName,
+        Family = migration.Family,
+        MigrationId = migration.Id,
+        Description = migration.Description,
+        Checksum = migration.Checksum,
+        Status = status,
+        StartedAt = startedAt,
+        Host = Environment.MachineName,
+        ProcessId = Environment.ProcessId,
+        LibraryVersion = LibraryVersion,
+        FencingToken = run.FencingToken,
+    };
+
+    public OperationContext OperationContext(FamilyMember member, MigrationDescriptor migration, int step, int familyMemberCount = 1) => new()
+    {
+        FamilyMemberCount = familyMemberCount,
+        Client = run.Client,
+        Member = member,
+        Migration = migration,
+        Step = step,
+        Server = run.Server,
+        History = run.Services.History,
+        TimeProvider = run.Time,
+        Logger = run.Logger,
+        LockLost = run.LockLost,
+        BatchSize = run.Options.DataStepBatchSize,
+    };
+
+    /// <summary>An error text for the history: the server's detail for RPC errors, else the message; bounded.</summary>
+    public static string Describe(Exception exception)
+    {
+        var text = exception switch
+        {
+            RpcException rpc => string.Create(CultureInfo.InvariantCulture, $"{rpc.StatusCode}: {rpc.Status.Detail}"),
+            _ => exception.Message,
+        };
+        return text.Length <= MaxErrorLength ? text : text[..MaxErrorLength];
+    }
+}
