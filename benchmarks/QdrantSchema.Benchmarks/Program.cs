@@ -2,6 +2,7 @@ using QdrantSchema.Benchmarks;
 
 // A harness that prints throughput and ratios against baselines measured in the same run.
 // Usage: dotnet run -c Release --project benchmarks/QdrantSchema.Benchmarks -- emulator [--points N] [--rounds R]
+//        dotnet run -c Release --project benchmarks/QdrantSchema.Benchmarks -- lock [--cycles N] [--rounds R]
 var command = args.Length > 0 ? args[0] : "emulator";
 var points = ArgValue(args, "--points", 20_480);
 var rounds = ArgValue(args, "--rounds", 3);
@@ -10,8 +11,11 @@ switch (command)
     case "emulator":
         await EmulatorThroughput.RunAsync(points, rounds);
         return 0;
+    case "lock":
+        await LockingBenchmark.RunAsync(ArgValue(args, "--cycles", 300), rounds);
+        return 0;
     default:
-        Console.Error.WriteLine($"unknown benchmark '{command}'; known: emulator");
+        Console.Error.WriteLine($"unknown benchmark '{command}'; known: emulator, lock");
         return 2;
 }
 

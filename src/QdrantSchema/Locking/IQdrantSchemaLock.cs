@@ -11,6 +11,22 @@ public interface IQdrantSchemaLock
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>A handle to dispose when done, or <see langword="null"/> when the lock was not acquired in time.</returns>
     ValueTask<IQdrantSchemaLockHandle?> TryAcquireAsync(TimeSpan timeout, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Takes the lock, waiting up to <paramref name="timeout"/>, and throws when it is not acquired in time
+    /// (DistributedLock's <c>AcquireAsync</c>). Implementations name the current holder in the exception when they know it.
+    /// </summary>
+    /// <param name="timeout">How long to wait; <see langword="null"/> or <see cref="Timeout.InfiniteTimeSpan"/> waits until acquired or cancelled.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>A handle to dispose when done.</returns>
+    /// <exception cref="QdrantSchemaLockTimeoutException">The lock was not acquired within <paramref name="timeout"/>.</exception>
+    async ValueTask<IQdrantSchemaLockHandle> AcquireAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        var wait = timeout ?? Timeout.InfiniteTimeSpan;
+        var handle = await TryAcquireAsync(wait, cancellationToken).ConfigureAwait(false);
+        return handle ?? throw new QdrantSchemaLockTimeoutException(
+            $"The schema lock was not acquired within {wait}: another process holds it. Wait for it to finish, or raise the timeout.", wait);
+    }
 }
 
 /// <summary>A held lock. Disposing it releases the lock.</summary>
