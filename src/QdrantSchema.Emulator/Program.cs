@@ -69,34 +69,52 @@ internal static class EmulatorCommand
                 stop.Cancel();
             });
 
-        await using var emulator = new QdrantEmulator(options);
-        QdrantEmulatorServer server;
+        QdrantEmulator emulator;
         try
         {
-            server = await emulator.StartServerAsync(grpcPort, httpPort, stop.Token).ConfigureAwait(false);
+            emulator = new QdrantEmulator(options);
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            Console.Error.WriteLine($"qdrant-emulator: cannot listen: {ex.Message}");
+            Console.Error.WriteLine($"qdrant-emulator: cannot open the data directory: {ex.Message}");
             return 1;
         }
 
+        await using (emulator.ConfigureAwait(false))
+        {
+            QdrantEmulatorServer server;
+            try
+            {
+                server = await emulator.StartServerAsync(grpcPort, httpPort, stop.Token).ConfigureAwait(false);
+            }
+            catch (IOException ex)
+            {
+                Console.Error.WriteLine($"qdrant-emulator: cannot listen: {ex.Message}");
+                return 1;
+            }
+
+            await ServeAsync(server, options, stop.Token).ConfigureAwait(false);
+        }
+
+        Console.WriteLine("Qdrant emulator stopped");
+        return 0;
+    }
+
+    private static async Task ServeAsync(QdrantEmulatorServer server, QdrantEmulatorOptions options, CancellationToken stop)
+    {
         await using (server.ConfigureAwait(false))
         {
             var storage = options.DataDirectory is null ? "in memory" : $"data in {Path.GetFullPath(options.DataDirectory)}";
             Console.WriteLine($"Qdrant emulator listening: gRPC {server.GrpcEndpoint} REST {server.HttpEndpoint} ({storage})");
             try
             {
-                await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
+                await Task.Delay(Timeout.Infinite, stop).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
                 // SIGTERM or Ctrl+C: fall through to a clean stop.
             }
         }
-
-        Console.WriteLine("Qdrant emulator stopped");
-        return 0;
     }
 
     private static bool TryPort(string value, out int port) =>
