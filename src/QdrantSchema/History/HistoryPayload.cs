@@ -11,7 +11,8 @@ namespace QdrantSchema.History;
 /// (running / succeeded / failed / rolled_back), <c>step</c>, <c>cursor</c> (integer or UUID string; absent when null),
 /// <c>points_processed</c>, <c>baseline</c>, <c>started_at</c> / <c>finished_at</c> (RFC 3339 UTC), <c>duration_seconds</c>
 /// (informational, when finished), <c>error</c>, <c>host</c>, <c>process_id</c>, <c>library_version</c>,
-/// <c>fencing_token</c>. A redo page: <c>kind</c> = "redo", <c>collection</c>, <c>migration_id</c>, <c>step</c>,
+/// <c>fencing_token</c>, <c>direction</c> ("up" or "down"; absent means up) and <c>rollback_target</c> (a rollback's
+/// target migration id; absent otherwise). A redo page: <c>kind</c> = "redo", <c>collection</c>, <c>migration_id</c>, <c>step</c>,
 /// <c>overwrites_payload</c>, <c>next_cursor</c> and <c>points_processed</c> (absent when null) and <c>points</c>: a list of base64 strings, each the
 /// protobuf bytes of one <see cref="PointStruct"/>.
 /// </summary>
@@ -42,6 +43,10 @@ internal static class HistoryPayload
     public const string OverwritesPayload = "overwrites_payload";
     public const string NextCursor = "next_cursor";
     public const string Points = "points";
+    public const string Direction = "direction";
+    public const string DirectionUp = "up";
+    public const string DirectionDown = "down";
+    public const string RollbackTarget = "rollback_target";
 
     private const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'";
 
@@ -116,6 +121,17 @@ internal static class HistoryPayload
         {
             payload[FencingToken] = Integer(token);
         }
+
+        // Absent means up, so records written before rollbacks existed read the same.
+        if (record.Direction == MigrationDirection.Down)
+        {
+            payload[Direction] = Text(DirectionDown);
+        }
+
+        if (record.RollbackTarget is { } target)
+        {
+            payload[RollbackTarget] = Text(target);
+        }
     }
 
     public static MigrationRecord ReadRecord(string historyCollection, PointId id, MapField<string, Value> payload)
@@ -146,6 +162,15 @@ internal static class HistoryPayload
         }
 
         var processId = reader.RequiredInteger(ProcessId);
+        var directionText = reader.OptionalString(Direction);
+        var direction = directionText switch
+        {
+            null or DirectionUp => MigrationDirection.Up,
+            DirectionDown => MigrationDirection.Down,
+            _ => throw reader.Damaged(
+                $"field '{Direction}' is '{directionText}', which is not a known direction (up, down)",
+                $"set '{Direction}' to 'down' if migration '{migrationId}' is being rolled back, else remove the field"),
+        };
         return new MigrationRecord
         {
             Collection = collection,
@@ -165,6 +190,8 @@ internal static class HistoryPayload
             ProcessId = processId is < int.MinValue or > int.MaxValue ? 0 : (int)processId,
             LibraryVersion = reader.RequiredString(LibraryVersion, allowEmpty: true),
             FencingToken = reader.OptionalInteger(FencingToken),
+            Direction = direction,
+            RollbackTarget = reader.OptionalString(RollbackTarget),
         };
     }
 

@@ -47,4 +47,23 @@ internal sealed record MigrationRecord
 
     /// <summary>The fencing token of the lock held when the record was written (issue: distributed lock), or null.</summary>
     public long? FencingToken { get; init; }
+
+    /// <summary>
+    /// Which way the migration runs: <see cref="MigrationDirection.Up"/> (applying it) or <see cref="MigrationDirection.Down"/>
+    /// (rolling it back; <see cref="Step"/> then counts Down operations). Stored as <c>direction</c>; absent means up.
+    /// </summary>
+    public MigrationDirection Direction { get; init; }
+
+    /// <summary>For a rollback, the migration id it rolls back to (stored as <c>rollback_target</c>), or null.</summary>
+    public string? RollbackTarget { get; init; }
+}
+
+/// <summary>Which way a history record's migration runs.</summary>
+internal enum MigrationDirection
+{
+    /// <summary>Applying the migration (its Up operations).</summary>
+    Up = 0,
+
+    /// <summary>Rolling the migration back (its Down operations).</summary>
+    Down = 1,
 }

@@ -46,6 +46,16 @@ internal sealed class RunContext
 
     /// <summary>Cancelled when the lock is lost.</summary>
     public CancellationToken LockLost { get; init; }
+
+    /// <summary>
+    /// Proves the lock is still held (<see cref="Locking.LockHandleFencing.EnsureHeldAsync"/>), or null outside a locked
+    /// run. Called right before every destructive step, up or down.
+    /// </summary>
+    public Func<CancellationToken, ValueTask>? EnsureLockHeldAsync { get; init; }
+
+    /// <summary>Fences a destructive operation: a holder that lost the lock while paused must not delete anything its successor relies on.</summary>
+    public ValueTask FenceAsync(Migrations.Operations.MigrationOperation operation, CancellationToken cancellationToken) =>
+        operation.IsDestructive && EnsureLockHeldAsync is { } ensureHeld ? ensureHeld(cancellationToken) : ValueTask.CompletedTask;
 }
 
 /// <summary>
@@ -70,6 +80,7 @@ internal sealed class CollectionMigrator(RunContext run)
         var started = run.Time.GetTimestamp();
         var member = analysis.Member;
         var applied = new List<string>();
+        var reverted = new List<string>();
         var version = analysis.CurrentVersion;
         if (toApply.Count == 0)
         {
@@ -89,7 +100,7 @@ internal sealed class CollectionMigrator(RunContext run)
 
             try
             {
-                exists = await ApplyAsync(analysis, migration, exists, cancellationToken).ConfigureAwait(false);
+                exists = await ApplyAsync(analysis, migration, exists, reverted, cancellationToken).ConfigureAwait(false);
             }
             catch (QdrantMigrationFailedException e)
             {
@@ -107,13 +118,14 @@ internal sealed class CollectionMigrator(RunContext run)
 
         CollectionRunResult Result(CollectionRunOutcome outcome, string? failedId, int? failedStep, string? error, Exception? cause)
             => new(member.Family, member.PhysicalName, member.AliasName, outcome, [.. applied], version, failedId, failedStep, error,
-                run.Time.GetElapsedTime(started), cause);
+                run.Time.GetElapsedTime(started), cause, [.. reverted]);
     }
 
     /// <summary>Applies (or resumes) one migration; returns whether the collection exists afterwards.</summary>
     /// <exception cref="QdrantMigrationFailedException">The migration failed; the history records the step.</exception>
     /// <exception cref="OperationCanceledException">The run was cancelled or the lock lost; the Running record stays for the next run.</exception>
-    private async Task<bool> ApplyAsync(CollectionAnalysis analysis, MigrationDescriptor migration, bool exists, CancellationToken cancellationToken)
+    private async Task<bool> ApplyAsync(
+        CollectionAnalysis analysis, MigrationDescriptor migration, bool exists, List<string> reverted, CancellationToken cancellationToken)
     {
         var member = analysis.Member;
         var history = run.Services.History;
@@ -168,6 +180,7 @@ internal sealed class CollectionMigrator(RunContext run)
                         Resuming = interrupted is not null && step == startStep,
                     },
                     cancellationToken).ConfigureAwait(false);
+                await run.FenceAsync(operation, cancellationToken).ConfigureAwait(false);
                 var context = OperationContext(member with { Exists = exists }, migration, step, analysis.FamilyMemberCount);
                 if (operation is DataOperation data)
                 {
@@ -240,7 +253,8 @@ internal sealed class CollectionMigrator(RunContext run)
         catch (Exception e)
         {
             var error = Describe(e);
-            var failed = record with { Status = MigrationStatus.Failed, Step = Math.Min(step, operations.Count), Error = error, FinishedAt = run.Time.GetUtcNow() };
+            var failedStep = Math.Min(step, operations.Count);
+            var failed = record with { Status = MigrationStatus.Failed, Step = failedStep, Error = error, FinishedAt = run.Time.GetUtcNow() };
             try
             {
                 await history.WriteAsync(failed, cancellationToken).ConfigureAwait(false);
@@ -252,14 +266,139 @@ internal sealed class CollectionMigrator(RunContext run)
 
             run.Logger.MigrationFailed(migration.Id, member.DisplayName, step, e);
             var what = step < operations.Count ? $"step {step} ({operations[step].DisplayName})" : "its completion (version marker and history record)";
-            throw new QdrantMigrationFailedException(
+            var outcome = await ApplyFailurePolicyAsync(analysis, migration, failed, exists, cancellationToken).ConfigureAwait(false);
+            var message =
                 $"Migration '{migration.Id}' failed on collection '{member.DisplayName}' at {what}: {error} " +
-                $"The history records it as failed at step {failed.Step}; fix the cause and run migrate again to resume from that step " +
-                "(completed steps are not repeated).",
-                migration.Id,
-                member.PhysicalName,
-                failed.Step,
-                e);
+                (outcome.Note is null ? string.Empty : outcome.Note + " ") +
+                $"The history records it as failed at step {outcome.Record.Step}; fix the cause and run migrate again to resume from that step " +
+                "(completed steps are not repeated).";
+            reverted.AddRange(outcome.Reverted);
+            throw new QdrantMigrationFailedException(message, migration.Id, member.PhysicalName, outcome.Record.Step, e);
+        }
+    }
+
+    /// <summary>
+    /// Applies <see cref="QdrantMigratorOptions.FailurePolicy"/> to a migration that just failed (its Failed record is
+    /// written): reverts its completed operations where they have inverses, or notes what the operator must do.
+    /// </summary>
+    private async Task<(MigrationRecord Record, IReadOnlyList<string> Reverted, string? Note)> ApplyFailurePolicyAsync(
+        CollectionAnalysis analysis, MigrationDescriptor migration, MigrationRecord failed, bool exists, CancellationToken cancellationToken)
+    {
+        var member = analysis.Member;
+        var operations = migration.Operations;
+        switch (run.Options.FailurePolicy)
+        {
+            case MigrationFailurePolicy.StopAndMarkFailed:
+                return (failed, [], null);
+            case MigrationFailurePolicy.RestoreSnapshot:
+            {
+                var note =
+                    "FailurePolicy is RestoreSnapshot, but the engine does not restore snapshots itself yet, so the collection was left as the failure " +
+                    $"left it (steps 0 to {failed.Step - 1} applied). Either restore the snapshot taken before '{migration.Id}' ran with the snapshot API " +
+                    "and then delete this migration's history record, or fix the cause and resume.";
+                if (failed.Step == 0)
+                {
+                    note = "FailurePolicy is RestoreSnapshot; no operation of the migration had completed, so there is nothing to restore.";
+                }
+
+                await WriteQuietlyAsync(failed with { Error = failed.Error + " " + note }, migration, cancellationToken).ConfigureAwait(false);
+                run.Logger.RestoreSnapshotRequired(migration.Id, member.DisplayName);
+                return (failed, [], note);
+            }
+        }
+
+        if (failed.Step >= operations.Count || failed.Step == 0)
+        {
+            // Nothing completed, or every operation completed and only the bookkeeping failed (the next run finishes it).
+            return (failed, [], null);
+        }
+
+        if (operations[failed.Step].IsDataStep && (failed.Cursor is not null || failed.PointsProcessed > 0))
+        {
+            var partial =
+                $"Nothing was reverted: data step {failed.Step} ({operations[failed.Step].DisplayName}) had committed {failed.PointsProcessed} point(s), " +
+                "which cannot be undone generically.";
+            await WriteQuietlyAsync(failed with { Error = failed.Error + " " + partial }, migration, cancellationToken).ConfigureAwait(false);
+            return (failed, [], partial);
+        }
+
+        // The schema before each completed operation gives each operation's inverse.
+        var states = new List<Schema.SchemaState>(failed.Step);
+        var state = migration.SchemaBefore.State.Clone();
+        var fold = new FoldContext(migration.Id, migration.Family);
+        for (var i = 0; i < failed.Step; i++)
+        {
+            states.Add(state.Clone());
+            operations[i].Apply(state, fold);
+        }
+
+        var reverted = new List<string>();
+        var record = failed;
+        string? stoppedBecause = null;
+        for (var i = failed.Step - 1; i >= 0; i--)
+        {
+            var operation = operations[i];
+            if (operation is CreateCollectionOperation)
+            {
+                // CreateCollection adopts a matching collection that already existed; deleting it could lose its points.
+                stoppedBecause = $"step {i} ({operation.DisplayName}) is not reverted, because deleting the collection could delete points that existed before, so steps 0 to {i} stay applied";
+                break;
+            }
+
+            var inverse = operation.CreateInverse(states[i]);
+            if (!inverse.IsInvertible || inverse.Operations!.Any(o => o.IsDataStep))
+            {
+                stoppedBecause = $"step {i} ({operation.DisplayName}) has no inverse ({inverse.Reason ?? "a data step"}), so steps 0 to {i} stay applied";
+                break;
+            }
+
+            // Step moves back before the inverse runs: a crash here resumes at step i, whose Up is idempotent.
+            record = record with { Step = i, Cursor = null, PointsProcessed = 0 };
+            try
+            {
+                await run.Services.History.WriteAsync(record, cancellationToken).ConfigureAwait(false);
+                foreach (var undo in inverse.Operations!)
+                {
+                    await run.FenceAsync(undo, cancellationToken).ConfigureAwait(false);
+                    await run.Services.Executor.ExecuteAsync(undo, OperationContext(member with { Exists = exists }, migration, i, analysis.FamilyMemberCount), cancellationToken)
+                        .ConfigureAwait(false);
+                    exists = undo switch
+                    {
+                        CreateCollectionOperation => true,
+                        DeleteCollectionOperation => false,
+                        _ => exists,
+                    };
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                stoppedBecause = $"reverting step {i} ({operation.DisplayName}) failed: {Describe(e)}";
+                break;
+            }
+
+            var undone = inverse.Operations!.Count == 0 ? "nothing to undo" : string.Join(", ", inverse.Operations!.Select(o => o.DisplayName));
+            reverted.Add($"step {i} {operation.DisplayName} (undone by {undone})");
+            run.Logger.OperationReverted(migration.Id, member.DisplayName, i, operation.DisplayName);
+        }
+
+        var summary = reverted.Count == 0
+            ? "FailurePolicy RevertMigration reverted nothing"
+            : $"FailurePolicy RevertMigration reverted {reverted.Count} completed operation(s): {string.Join("; ", reverted)}";
+        summary += stoppedBecause is null ? "." : $"; {stoppedBecause}.";
+        record = record with { Error = failed.Error + " " + summary };
+        await WriteQuietlyAsync(record, migration, cancellationToken).ConfigureAwait(false);
+        return (record, reverted, summary);
+    }
+
+    private async Task WriteQuietlyAsync(MigrationRecord record, MigrationDescriptor migration, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await run.Services.History.WriteAsync(record, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception writeError) when (writeError is not OperationCanceledException)
+        {
+            run.Logger.HistoryWriteFailed(migration.Id, record.Collection, nameof(MigrationStatus.Failed), writeError);
         }
     }
 

@@ -83,4 +83,40 @@ public interface IQdrantMigrator
     /// <exception cref="QdrantMigrationDefinitionException">A migration or family is defined incorrectly.</exception>
     /// <exception cref="QdrantSchemaLockTimeoutException">The lock was not acquired in time.</exception>
     Task<BaselineResult> BaselineAsync(string? version = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Rolls every physical collection of <paramref name="targetVersion"/>'s family back to it: each migration applied
+    /// after it is undone by its Down operations (generated inverses or the migration's own Down), newest first. Takes
+    /// the lock, reads the history, and refuses (changing nothing) when a migration to undo is irreversible, was edited
+    /// after it ran, is only half applied, or its Down cannot run on this server. Each rollback is journaled in the
+    /// migration's history record (direction down, the Down step) and resumed from that step by the next call after a
+    /// crash; when it completes the record is <see cref="History.MigrationStatus.RolledBack"/> (so the next migrate
+    /// applies it again) and the collection's version marker moves back. What Down cannot restore (the data of a
+    /// deleted vector) is logged and listed in <see cref="RollbackResult.Warnings"/>. A collection's failure is
+    /// recorded and reported in the result, not thrown.
+    /// </summary>
+    /// <param name="targetVersion">A migration id: its family is rolled back to it (it stays applied); other families are left alone.</param>
+    /// <param name="cancellationToken">Stops the rollback at the next step or page boundary; the next call resumes.</param>
+    /// <returns>What happened to each collection.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="targetVersion"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="targetVersion"/> is not a migration id of any family.</exception>
+    /// <exception cref="QdrantMigrationDefinitionException">A migration or family is defined incorrectly.</exception>
+    /// <exception cref="QdrantSchemaException">The rollback was refused (the message names the migration, the reasons and the snapshot restore alternative).</exception>
+    /// <exception cref="QdrantSchemaLockTimeoutException">The lock was not acquired in time.</exception>
+    /// <exception cref="QdrantSchemaLockLostException">The lock was lost during the rollback; it stopped at the next boundary (the next call resumes).</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    Task<RollbackResult> RollbackAsync(string targetVersion, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// A dry run of <see cref="RollbackAsync"/>: per collection, the migrations that would be undone with their Down
+    /// operations, what cannot be restored, and the reasons the rollback would be refused. Reads only, without the lock.
+    /// </summary>
+    /// <param name="targetVersion">A migration id: plan rolling its family back to it.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The plan.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="targetVersion"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="targetVersion"/> is not a migration id of any family.</exception>
+    /// <exception cref="QdrantMigrationDefinitionException">A migration or family is defined incorrectly.</exception>
+    /// <exception cref="QdrantSchemaException">The server could not be read or a family could not be resolved.</exception>
+    Task<RollbackPlan> PlanRollbackAsync(string targetVersion, CancellationToken cancellationToken = default);
 }

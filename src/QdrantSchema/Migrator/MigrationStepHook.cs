@@ -14,13 +14,16 @@ internal sealed class MigrationStepContext
 
     public required MigrationDescriptor Migration { get; init; }
 
-    /// <summary>The index of <see cref="Operation"/> in the migration's Up operations.</summary>
+    /// <summary>The index of <see cref="Operation"/> in the migration's Up operations (Down operations when <see cref="RollingBack"/>).</summary>
     public required int Step { get; init; }
 
     public required MigrationOperation Operation { get; init; }
 
     /// <summary>True when the migration resumes an interrupted run at this step.</summary>
     public required bool Resuming { get; init; }
+
+    /// <summary>True when the operation is one of the migration's Down operations (a rollback).</summary>
+    public bool RollingBack { get; init; }
 }
 
 /// <summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Qdrant.Client;
@@ -124,7 +125,8 @@ public sealed class QdrantMigrator : IQdrantMigrator
                 [.. analysis.ChecksumMismatches.Select(c => c.Migration.Id)],
                 [.. analysis.UnknownApplied.Select(r => r.MigrationId)],
                 [.. analysis.OutOfOrder.Select(m => m.Id)],
-                drift));
+                drift,
+                NextAction(analysis)));
         }
 
         return new SchemaStatus(server.Version.ToString(), _options.HistoryCollection, _time.GetUtcNow(), reports);
@@ -137,13 +139,20 @@ public sealed class QdrantMigrator : IQdrantMigrator
         var targetFamily = TargetFamily(catalog, targetVersion, nameof(targetVersion));
         var server = await _services.ProbeServerAsync(cancellationToken).ConfigureAwait(false);
         var analyses = await AnalyzeAsync(catalog, targetFamily, cancellationToken).ConfigureAwait(false);
-        var runner = new CollectionMigrator(RunContext(_services, server, fencingToken: null, CancellationToken.None));
+        var runner = new CollectionMigrator(RunContext(_services, server, handle: null));
         var plans = new List<CollectionPlan>(analyses.Count);
         foreach (var analysis in analyses)
         {
             var member = analysis.Member;
             var toApply = analysis.PendingUpTo(targetVersion);
             var blockers = MigrationChecks.Drifts(analysis, toApply, _options).Select(d => d.Detail).ToList();
+            if (RollingBack(analysis) is { } rolling)
+            {
+                blockers.Add(
+                    $"Collection '{member.DisplayName}' is half-way through rolling back '{rolling.MigrationId}' (Down step {rolling.Step}): " +
+                    FinishRollback(analysis, rolling) + " before migrating.");
+            }
+
             if (targetVersion is not null && PastTarget(analysis, targetVersion) is { } past)
             {
                 blockers.Add(past);
@@ -214,6 +223,7 @@ public sealed class QdrantMigrator : IQdrantMigrator
                 // The history is read only now, with the lock held.
                 var analyses = await AnalyzeAsync(catalog, targetFamily, token).ConfigureAwait(false);
                 var work = analyses.Select(a => (Analysis: a, ToApply: a.PendingUpTo(targetVersion))).ToList();
+                RefuseDuringRollback(analyses, "Migrate");
                 Refuse(work, targetVersion, server);
 
                 foreach (var (analysis, _) in work)
@@ -232,7 +242,7 @@ public sealed class QdrantMigrator : IQdrantMigrator
                 var fenced = _services.FencedBy(handle);
                 await RecordAcceptedChecksumsAsync(fenced.History, work.Select(w => w.Analysis), token).ConfigureAwait(false);
 
-                var runner = new CollectionMigrator(RunContext(fenced, server, handle.FencingToken, handle.HandleLostToken));
+                var runner = new CollectionMigrator(RunContext(fenced, server, handle));
                 var results = new CollectionRunResult[work.Count];
                 var stop = new StopSignal();
                 await Parallel.ForEachAsync(
@@ -272,6 +282,112 @@ public sealed class QdrantMigrator : IQdrantMigrator
     }
 
     /// <inheritdoc />
+    public async Task<RollbackResult> RollbackAsync(string targetVersion, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(targetVersion);
+        var catalog = Catalog();
+        var targetFamily = TargetFamily(catalog, targetVersion, nameof(targetVersion))!;
+        var startedAt = _time.GetUtcNow();
+        var started = _time.GetTimestamp();
+        var server = await _services.ProbeServerAsync(cancellationToken).ConfigureAwait(false);
+        var handle = await AcquireLockAsync(cancellationToken).ConfigureAwait(false);
+        await using (handle.ConfigureAwait(false))
+        {
+            using var runCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, handle.HandleLostToken);
+            var token = runCancellation.Token;
+            try
+            {
+                // The history is read only now, with the lock held.
+                var analyses = await AnalyzeAsync(catalog, targetFamily, token).ConfigureAwait(false);
+                var scopes = analyses.Select(a => RollbackScope.Create(a, targetVersion, server, _services.Executor, _options)).ToList();
+                var refusals = scopes.SelectMany(s => s.Refusals).Distinct(StringComparer.Ordinal).ToList();
+                if (refusals.Count > 0)
+                {
+                    var message = $"Rollback to '{targetVersion}' refused; nothing was changed. " + string.Join(" ", refusals);
+                    RollbackLog.RollbackRefused(_logger, message);
+                    throw new QdrantSchemaException(message);
+                }
+
+                var fenced = _services.FencedBy(handle);
+                var context = RunContext(fenced, server, handle);
+                var rollback = new CollectionRollback(context, new CollectionMigrator(context));
+                var results = new CollectionRollbackResult[scopes.Count];
+                await Parallel.ForEachAsync(
+                    Enumerable.Range(0, scopes.Count),
+                    new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelCollections, CancellationToken = token },
+                    async (index, itemToken) => results[index] = await rollback.RunAsync(scopes[index], itemToken).ConfigureAwait(false)).ConfigureAwait(false);
+
+                var result = new RollbackResult(targetVersion, startedAt, _time.GetUtcNow(), results);
+                RollbackLog.RollbackRunFinished(
+                    _logger, targetVersion, result.RolledBackCount, results.Count(r => r.Outcome == CollectionRunOutcome.Failed), _time.GetElapsedTime(started).TotalSeconds);
+                return result;
+            }
+            catch (OperationCanceledException e) when (handle.HandleLostToken.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                throw new QdrantSchemaLockLostException(
+                    $"The schema lock ({_options.Lock.GetType().Name}) was lost during the rollback, so it stopped at the next step boundary " +
+                    $"to avoid running alongside another process. Run RollbackAsync(\"{targetVersion}\") again to resume it.",
+                    _options.Lock.GetType().Name,
+                    handle.FencingToken,
+                    e);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<RollbackPlan> PlanRollbackAsync(string targetVersion, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(targetVersion);
+        var catalog = Catalog();
+        var targetFamily = TargetFamily(catalog, targetVersion, nameof(targetVersion))!;
+        var server = await _services.ProbeServerAsync(cancellationToken).ConfigureAwait(false);
+        var analyses = await AnalyzeAsync(catalog, targetFamily, cancellationToken).ConfigureAwait(false);
+        var runner = new CollectionMigrator(RunContext(_services, server, handle: null));
+        var plans = new List<CollectionRollbackPlan>(analyses.Count);
+        foreach (var analysis in analyses)
+        {
+            var scope = RollbackScope.Create(analysis, targetVersion, server, _services.Executor, _options);
+            var member = analysis.Member;
+            var migrations = new List<PlannedRollback>(scope.ToUndo.Count);
+            foreach (var (migration, record) in scope.ToUndo)
+            {
+                var operations = new List<PlannedOperation>();
+                var down = migration.DownOperations ?? [];
+                for (var step = 0; step < down.Count; step++)
+                {
+                    var operation = down[step];
+                    long? points = null;
+                    if (operation is DataOperation data && member.Exists)
+                    {
+                        points = await _services.DataSteps.CountAffectedAsync(
+                            data, runner.OperationContext(member, migration, step, analysis.FamilyMemberCount), cancellationToken).ConfigureAwait(false);
+                    }
+
+                    operations.Add(new PlannedOperation(
+                        step, operation.DisplayName, operation.Kind, operation.IsDestructive, points, MigrationChecks.Refusal(_services.Executor, operation, server)));
+                }
+
+                migrations.Add(new PlannedRollback(
+                    migration.Id,
+                    migration.Description,
+                    migration.IsReversible,
+                    migration.IrreversibleReasons,
+                    migration.DownWarnings,
+                    RollbackScope.IsRollingBack(record) ? record.Step : null,
+                    operations));
+            }
+
+            var remaining = scope.ToUndo.Count == 0
+                ? analysis.CurrentVersion
+                : RollbackScope.Previous(analysis, scope.ToUndo[^1].Migration);
+            plans.Add(new CollectionRollbackPlan(
+                member.Family, member.PhysicalName, member.AliasName, analysis.CurrentVersion, remaining, migrations, scope.Refusals));
+        }
+
+        return new RollbackPlan(server.Version.ToString(), targetVersion, plans);
+    }
+
+    /// <inheritdoc />
     public async Task<ValidationReport> ValidateAsync(CancellationToken cancellationToken = default)
     {
         var catalog = Catalog();
@@ -301,7 +417,9 @@ public sealed class QdrantMigrator : IQdrantMigrator
             else if (member.Exists)
             {
                 var interrupted = analysis.Failed ?? analysis.Running;
-                problem = interrupted is null
+                problem = interrupted is { Direction: MigrationDirection.Down }
+                    ? $"The collection is half-way through rolling back '{interrupted.MigrationId}': {FinishRollback(analysis, interrupted)}."
+                    : interrupted is null
                     ? "No migration has completed on the collection. Run migrate."
                     : $"No migration has completed on the collection: '{interrupted.MigrationId}' is {interrupted.Status.ToString().ToLowerInvariant()} at step {interrupted.Step}. Run migrate to finish it.";
             }
@@ -329,7 +447,7 @@ public sealed class QdrantMigrator : IQdrantMigrator
             var token = runCancellation.Token;
             var analyses = await AnalyzeAsync(catalog, targetFamily, token).ConfigureAwait(false);
             var fenced = _services.FencedBy(handle);
-            var runner = new CollectionMigrator(RunContext(fenced, server, handle.FencingToken, handle.HandleLostToken));
+            var runner = new CollectionMigrator(RunContext(fenced, server, handle));
             var results = new List<CollectionBaseline>(analyses.Count);
             var ensured = false;
             foreach (var analysis in analyses)
@@ -422,10 +540,66 @@ public sealed class QdrantMigrator : IQdrantMigrator
                 record.MigrationId,
                 record.Status,
                 record.Step,
-                analysis.Family.Find(record.MigrationId)?.Operations.Count ?? 0,
+                record.Direction == MigrationDirection.Down
+                    ? analysis.Family.Find(record.MigrationId)?.DownOperations?.Count ?? 0
+                    : analysis.Family.Find(record.MigrationId)?.Operations.Count ?? 0,
                 record.PointsProcessed,
                 record.StartedAt,
-                record.Error);
+                record.Error,
+                record.Direction == MigrationDirection.Down);
+
+    /// <summary>A rollback that started on the collection and did not finish, or null.</summary>
+    private static MigrationRecord? RollingBack(CollectionAnalysis analysis)
+        => analysis.Records.Where(RollbackScope.IsRollingBack).OrderByDescending(r => r.MigrationId, StringComparer.Ordinal).FirstOrDefault();
+
+    /// <summary>The text that tells the user to finish a half-done rollback.</summary>
+    private static string FinishRollback(CollectionAnalysis analysis, MigrationRecord record)
+    {
+        var target = record.RollbackTarget
+            ?? RollbackScope.Previous(analysis, analysis.Family.Find(record.MigrationId) ?? analysis.Family.Migrations[0])
+            ?? analysis.Family.Migrations[0].Id;
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"run RollbackAsync(\"{target}\") to finish the rollback of {record.MigrationId} from Down step {record.Step}");
+    }
+
+    /// <summary>The exact next action for a collection, or null when it is up to date.</summary>
+    private string? NextAction(CollectionAnalysis analysis)
+    {
+        if (RollingBack(analysis) is { } rolling)
+        {
+            return FinishRollback(analysis, rolling);
+        }
+
+        var mismatches = analysis.ChecksumMismatches.Where(c => !_options.AcceptedChecksumChanges.Contains(c.Migration.Id)).ToList();
+        if (mismatches.Count > 0)
+        {
+            var ids = string.Join(", ", mismatches.Select(c => c.Migration.Id));
+            return $"revert the edit of {ids} (its checksum changed after it ran), or review it and add it to QdrantMigratorOptions.AcceptedChecksumChanges, then run MigrateAsync";
+        }
+
+        if ((analysis.Failed ?? analysis.Running) is { } interrupted)
+        {
+            var text = string.Create(CultureInfo.InvariantCulture, $"run MigrateAsync to resume {interrupted.MigrationId} from step {interrupted.Step}");
+            return interrupted.Status == MigrationStatus.Failed
+                ? "fix the cause of the failure, then " + text
+                : text + " (unless another process is running it now)";
+        }
+
+        if (analysis.Member.Exists && !analysis.HasHistory)
+        {
+            return "run BaselineAsync to record the version the existing collection matches, then run MigrateAsync";
+        }
+
+        if (analysis.Pending.Count > 0)
+        {
+            return string.Create(
+                CultureInfo.InvariantCulture,
+                $"run MigrateAsync to apply {analysis.Pending.Count} pending migration(s) up to {analysis.Pending[^1].Id}");
+        }
+
+        return null;
+    }
 
     private static string? TargetFamily(MigrationCatalog catalog, string? target, string parameterName)
     {
@@ -459,6 +633,25 @@ public sealed class QdrantMigrator : IQdrantMigrator
 
     private IEnumerable<(MigrationDescriptor Migration, MigrationRecord Record)> AcceptedChanges(CollectionAnalysis analysis)
         => analysis.ChecksumMismatches.Where(c => c.Record.Status == MigrationStatus.Succeeded && _options.AcceptedChecksumChanges.Contains(c.Migration.Id));
+
+    /// <summary>Refuses, before anything changes, while a rollback on a collection is half done.</summary>
+    private void RefuseDuringRollback(IEnumerable<CollectionAnalysis> analyses, string what)
+    {
+        var rolling = analyses.Select(a => (Analysis: a, Record: RollingBack(a))).Where(x => x.Record is not null).ToList();
+        if (rolling.Count == 0)
+        {
+            return;
+        }
+
+        var message = $"{what} refused; nothing was changed. " + string.Join(
+            " ",
+            rolling.Select(x =>
+                $"Collection '{x.Analysis.Member.DisplayName}' is half-way through rolling back '{x.Record!.MigrationId}' " +
+                $"({x.Record.Status.ToString().ToLowerInvariant()} at Down step {x.Record.Step}). Finish the rollback first: " +
+                FinishRollback(x.Analysis, x.Record) + "."));
+        _logger.MigrationRefused(message);
+        throw new QdrantSchemaException(message);
+    }
 
     /// <summary>Refuses the whole run, before anything changes, when the history or the server makes it unsafe.</summary>
     private void Refuse(IReadOnlyList<(CollectionAnalysis Analysis, IReadOnlyList<MigrationDescriptor> ToApply)> work, string? targetVersion, ServerInfo server)
@@ -551,7 +744,7 @@ public sealed class QdrantMigrator : IQdrantMigrator
             .Select(m => CollectionAnalysis.Create(m, catalog.Families[m.Family], history.GetValueOrDefault(m.PhysicalName) ?? [], counts[m.Family]))];
     }
 
-    private RunContext RunContext(MigratorServices services, ServerInfo server, long? fencingToken, CancellationToken lockLost) => new()
+    private RunContext RunContext(MigratorServices services, ServerInfo server, IQdrantSchemaLockHandle? handle) => new()
     {
         Client = _client,
         Services = services,
@@ -559,8 +752,9 @@ public sealed class QdrantMigrator : IQdrantMigrator
         Logger = _logger,
         Time = _time,
         Server = server,
-        FencingToken = fencingToken,
-        LockLost = lockLost,
+        FencingToken = handle?.FencingToken,
+        LockLost = handle?.HandleLostToken ?? CancellationToken.None,
+        EnsureLockHeldAsync = handle is null ? null : handle.EnsureHeldAsync,
         Embedder = _options.ResolveEmbedder(),
     };
 

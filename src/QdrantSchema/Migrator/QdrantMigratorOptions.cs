@@ -16,6 +16,33 @@ public enum UnknownMigrationPolicy
     Fail = 1,
 }
 
+/// <summary>What migrate does with a migration that fails part-way on a collection.</summary>
+/// <remarks>
+/// Whatever the policy, the history records the migration as failed with the step the next migrate resumes from, and
+/// <see cref="CollectionStatusReport.NextAction"/> says what to run next.
+/// </remarks>
+public enum MigrationFailurePolicy
+{
+    /// <summary>
+    /// Undo the operations of the failed migration that completed, newest first, with their generated inverses (a
+    /// created index is deleted, an added vector deleted, a metadata key or collection setting given its previous
+    /// value, an alias change reversed). Reverting stops at the first completed operation without an inverse (a data
+    /// step, a deletion): the operations before it stay applied and the next migrate resumes after it. A data step that
+    /// failed after committing pages is not undone, so nothing is reverted then. The record says what was reverted.
+    /// </summary>
+    RevertMigration = 0,
+
+    /// <summary>
+    /// Meant to restore the snapshot taken before the migration. The engine does not restore snapshots itself yet:
+    /// it stops and marks the migration failed (as <see cref="StopAndMarkFailed"/>), and the result and the history
+    /// record say that the operator must restore the snapshot with the snapshot API, or fix the cause and resume.
+    /// </summary>
+    RestoreSnapshot = 1,
+
+    /// <summary>Leave the collection as the failure left it, marked failed at the step; the next migrate resumes there.</summary>
+    StopAndMarkFailed = 2,
+}
+
 /// <summary>Settings of a <see cref="QdrantMigrator"/>. Each property states its default.</summary>
 public sealed class QdrantMigratorOptions
 {
@@ -80,6 +107,14 @@ public sealed class QdrantMigratorOptions
     /// </summary>
     public IEmbeddingGenerator<string, Embedding<float>>? EmbeddingGenerator { get; set; }
 
+    /// <summary>
+    /// Gets or sets what migrate does with a migration that fails part-way on a collection.
+    /// Default: <see cref="MigrationFailurePolicy.RevertMigration"/> (the failed migration's completed operations are
+    /// undone where they have inverses); set <see cref="MigrationFailurePolicy.StopAndMarkFailed"/> to leave them and
+    /// resume from the failed step.
+    /// </summary>
+    public MigrationFailurePolicy FailurePolicy { get; set; } = MigrationFailurePolicy.RevertMigration;
+
     /// <summary>Called before every operation runs (snapshots hook in here later; tests inject faults). Default: none.</summary>
     internal IMigrationStepHook StepHook { get; set; } = NoOpMigrationStepHook.Instance;
 
@@ -115,6 +150,12 @@ public sealed class QdrantMigratorOptions
         {
             throw new ArgumentException(
                 $"QdrantMigratorOptions.UnknownAppliedMigrations has the undefined value {(int)UnknownAppliedMigrations}; use Warn or Fail.", nameof(UnknownAppliedMigrations));
+        }
+
+        if (!Enum.IsDefined(FailurePolicy))
+        {
+            throw new ArgumentException(
+                $"QdrantMigratorOptions.FailurePolicy has the undefined value {(int)FailurePolicy}; use RevertMigration, RestoreSnapshot or StopAndMarkFailed.", nameof(FailurePolicy));
         }
 
         if (Lock is null)
@@ -161,6 +202,7 @@ public sealed class QdrantMigratorOptions
             EmbedTexts = EmbedTexts,
             EmbeddingGenerator = EmbeddingGenerator,
             StepHook = StepHook,
+            FailurePolicy = FailurePolicy,
         };
         foreach (var id in AcceptedChecksumChanges)
         {

@@ -177,7 +177,16 @@ public abstract class CrashSafetyTests(QdrantBackend backend)
         var (world, _) = await LegacyBotAsync();
         var family = WhisperWorld.Family([world.Bots[WhisperWorld.RealBots]]);
         var breaker = new BreakAt(Whisper.V2, 3);
-        var first = await world.Migrator(configure: o => o.StepHook = breaker, family: family).MigrateAsync(cancellationToken: Token);
+
+        // Resuming from the failed step is StopAndMarkFailed's behaviour; the default (RevertMigration) would undo the
+        // completed index creations first and redo them.
+        var first = await world.Migrator(
+            configure: o =>
+            {
+                o.StepHook = breaker;
+                o.FailurePolicy = MigrationFailurePolicy.StopAndMarkFailed;
+            },
+            family: family).MigrateAsync(cancellationToken: Token);
         Assert.Equal(3, first.Collections[0].FailedStep);
 
         var recorder = new RecordingHook();

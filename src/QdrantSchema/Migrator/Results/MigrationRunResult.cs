@@ -105,8 +105,10 @@ public sealed class CollectionRunResult
         int? failedStep,
         string? error,
         TimeSpan duration,
-        Exception? cause)
+        Exception? cause,
+        IReadOnlyList<string>? reverted = null)
     {
+        Reverted = reverted ?? [];
         Family = family;
         Collection = collection;
         Alias = alias;
@@ -149,6 +151,12 @@ public sealed class CollectionRunResult
 
     /// <summary>Gets how long the collection took.</summary>
     public TimeSpan Duration { get; }
+
+    /// <summary>
+    /// Gets the completed operations of the failed migration that <see cref="MigrationFailurePolicy.RevertMigration"/>
+    /// undid, newest first (e.g. <c>step 1 CreatePayloadIndex 'b' (undone by DeletePayloadIndex 'b')</c>); empty otherwise.
+    /// </summary>
+    public IReadOnlyList<string> Reverted { get; }
 
     /// <summary>Gets the name for reports: <c>alias -&gt; collection</c>, or the collection.</summary>
     public string DisplayName => Alias is null ? Collection : $"{Alias} -> {Collection}";

@@ -71,8 +71,10 @@ public sealed class CollectionStatusReport
         IReadOnlyList<string> checksumMismatches,
         IReadOnlyList<string> unknownApplied,
         IReadOnlyList<string> outOfOrder,
-        SchemaComparison? drift)
+        SchemaComparison? drift,
+        string? nextAction = null)
     {
+        NextAction = nextAction;
         Family = family;
         Collection = collection;
         Alias = alias;
@@ -130,6 +132,13 @@ public sealed class CollectionStatusReport
     /// </summary>
     public SchemaComparison? Drift { get; }
 
+    /// <summary>
+    /// Gets the exact next step for this collection when it needs one, e.g. <c>run MigrateAsync to resume
+    /// 20260101000000_X from step 3</c> or <c>run RollbackAsync("20250201000000_Y") to finish the rollback of
+    /// 20260101000000_X from Down step 1</c>; <see langword="null"/> when the collection is up to date.
+    /// </summary>
+    public string? NextAction { get; }
+
     /// <summary>Gets a value indicating whether the collection is at the latest migration with nothing failed or running.</summary>
     public bool IsUpToDate => Pending.Count == 0 && Failed is null && Running is null;
 
@@ -168,6 +177,11 @@ public sealed class CollectionStatusReport
             text.Append(CultureInfo.InvariantCulture, $"; out of order: {string.Join(", ", OutOfOrder)}");
         }
 
+        if (NextAction is not null)
+        {
+            text.Append("; next: ").Append(NextAction);
+        }
+
         if (Drift is { IsIdentical: false })
         {
             text.Append(CultureInfo.InvariantCulture, $"; drift: {Drift.Errors.Count} error(s), {Drift.Warnings.Count} warning(s)");
@@ -184,8 +198,10 @@ public sealed class CollectionStatusReport
 /// <summary>A migration that started on a collection and did not finish: it failed, or it is running or was interrupted.</summary>
 public sealed class InterruptedMigration
 {
-    internal InterruptedMigration(string migrationId, MigrationStatus status, int step, int stepCount, long pointsProcessed, DateTimeOffset startedAt, string? error)
+    internal InterruptedMigration(
+        string migrationId, MigrationStatus status, int step, int stepCount, long pointsProcessed, DateTimeOffset startedAt, string? error, bool isRollback = false)
     {
+        IsRollback = isRollback;
         MigrationId = migrationId;
         Status = status;
         Step = step;
@@ -216,7 +232,14 @@ public sealed class InterruptedMigration
     /// <summary>Gets the recorded error, or <see langword="null"/>.</summary>
     public string? Error { get; }
 
+    /// <summary>
+    /// Gets a value indicating whether this is a rollback of the migration (its Down operations; <see cref="Step"/> and
+    /// <see cref="StepCount"/> count Down operations) rather than applying it.
+    /// </summary>
+    public bool IsRollback { get; }
+
     /// <inheritdoc />
     public override string ToString()
-        => string.Create(CultureInfo.InvariantCulture, $"{MigrationId} at step {Step}/{StepCount}") + (Error is null ? string.Empty : ": " + Error);
+        => string.Create(CultureInfo.InvariantCulture, $"{MigrationId} {(IsRollback ? "rollback at Down step" : "at step")} {Step}/{StepCount}")
+           + (Error is null ? string.Empty : ": " + Error);
 }
