@@ -8,7 +8,14 @@ using QdrantSchema.Locking;
 //          takes the lock <iterations> times; each time reads a counter point, waits a little, writes it + 1, releases.
 //   hold:  QdrantSchema.LockTestHost hold <grpcPort> <lockName> <leaseMs> <lockCollection>
 //          takes the lock, prints "HELD <token>", and keeps it (renewing) until killed.
+//   migrate: QdrantSchema.LockTestHost migrate <grpcPort> <leaseMs> <race|slow> [gateFile]
+//          migrates the family "race" under the lease lock (see MigrateMode).
 // Output lines: "ACQUIRED <token> <waitMs>", "HELD <token>", "RESULT sections=<n> lost=<n>"; errors on stderr, exit 1.
+if (args.Length > 0 && args[0] == "migrate")
+{
+    return await QdrantSchema.LockTestHost.MigrateMode.RunAsync(args[1..]);
+}
+
 var hold = args.Length > 0 && args[0] == "hold";
 var a = hold ? args[1..] : args;
 if ((hold && a.Length < 4) || (!hold && a.Length < 6))
