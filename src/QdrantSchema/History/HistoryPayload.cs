@@ -12,7 +12,9 @@ namespace QdrantSchema.History;
 /// <c>points_processed</c>, <c>baseline</c>, <c>started_at</c> / <c>finished_at</c> (RFC 3339 UTC), <c>duration_seconds</c>
 /// (informational, when finished), <c>error</c>, <c>host</c>, <c>process_id</c>, <c>library_version</c>,
 /// <c>fencing_token</c>, <c>direction</c> ("up" or "down"; absent means up) and <c>rollback_target</c> (a rollback's
-/// target migration id; absent otherwise). A redo page: <c>kind</c> = "redo", <c>collection</c>, <c>migration_id</c>, <c>step</c>,
+/// target migration id; absent otherwise), and for the record a pre-run snapshot protects: <c>snapshot_name</c>,
+/// <c>snapshot_checksum</c>, <c>snapshot_size</c> and <c>snapshot_aliases</c> (a list of alias names; absent when no
+/// snapshot was taken). A redo page: <c>kind</c> = "redo", <c>collection</c>, <c>migration_id</c>, <c>step</c>,
 /// <c>overwrites_payload</c>, <c>next_cursor</c> and <c>points_processed</c> (absent when null) and <c>points</c>: a list of base64 strings, each the
 /// protobuf bytes of one <see cref="PointStruct"/>.
 /// </summary>
@@ -47,6 +49,10 @@ internal static class HistoryPayload
     public const string DirectionUp = "up";
     public const string DirectionDown = "down";
     public const string RollbackTarget = "rollback_target";
+    public const string SnapshotName = "snapshot_name";
+    public const string SnapshotChecksum = "snapshot_checksum";
+    public const string SnapshotSize = "snapshot_size";
+    public const string SnapshotAliases = "snapshot_aliases";
 
     private const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'";
 
@@ -132,6 +138,28 @@ internal static class HistoryPayload
         {
             payload[RollbackTarget] = Text(target);
         }
+
+        if (record.SnapshotName is { } snapshot)
+        {
+            payload[SnapshotName] = Text(snapshot);
+            if (record.SnapshotChecksum is { } snapshotChecksum)
+            {
+                payload[SnapshotChecksum] = Text(snapshotChecksum);
+            }
+
+            if (record.SnapshotSize is { } size)
+            {
+                payload[SnapshotSize] = Integer(size);
+            }
+
+            var aliases = new ListValue();
+            foreach (var alias in record.SnapshotAliases ?? [])
+            {
+                aliases.Values.Add(Text(alias));
+            }
+
+            payload[SnapshotAliases] = new Value { ListValue = aliases };
+        }
     }
 
     public static MigrationRecord ReadRecord(string historyCollection, PointId id, MapField<string, Value> payload)
@@ -192,6 +220,10 @@ internal static class HistoryPayload
             FencingToken = reader.OptionalInteger(FencingToken),
             Direction = direction,
             RollbackTarget = reader.OptionalString(RollbackTarget),
+            SnapshotName = reader.OptionalString(SnapshotName),
+            SnapshotChecksum = reader.OptionalString(SnapshotChecksum),
+            SnapshotSize = reader.OptionalInteger(SnapshotSize),
+            SnapshotAliases = reader.OptionalStringList(SnapshotAliases),
         };
     }
 
@@ -317,6 +349,22 @@ internal static class HistoryPayload
             }
 
             return value.KindCase == Value.KindOneofCase.StringValue ? value.StringValue : throw Missing(field, "a string");
+        }
+
+        public IReadOnlyList<string>? OptionalStringList(string field)
+        {
+            if (!payload.TryGetValue(field, out var value) || value.KindCase is Value.KindOneofCase.NullValue or Value.KindOneofCase.None)
+            {
+                return null;
+            }
+
+            if (value.KindCase != Value.KindOneofCase.ListValue
+                || value.ListValue.Values.Any(v => v.KindCase != Value.KindOneofCase.StringValue))
+            {
+                throw Missing(field, "a list of strings");
+            }
+
+            return [.. value.ListValue.Values.Select(v => v.StringValue)];
         }
 
         public long RequiredInteger(string field)

@@ -56,6 +56,24 @@ internal sealed record MigrationRecord
 
     /// <summary>For a rollback, the migration id it rolls back to (stored as <c>rollback_target</c>), or null.</summary>
     public string? RollbackTarget { get; init; }
+
+    /// <summary>
+    /// The snapshot the run took of the collection right before this migration changed it (stored as <c>snapshot_name</c>),
+    /// or null. Set on the first migration of a run that the snapshot protects; later migrations of that run rely on it too.
+    /// </summary>
+    public string? SnapshotName { get; init; }
+
+    /// <summary>The snapshot's SHA-256 hex as Qdrant reported it (<c>snapshot_checksum</c>), or null.</summary>
+    public string? SnapshotChecksum { get; init; }
+
+    /// <summary>The snapshot's size in bytes (<c>snapshot_size</c>), or null.</summary>
+    public long? SnapshotSize { get; init; }
+
+    /// <summary>
+    /// The aliases that pointed at the collection when the snapshot was taken (<c>snapshot_aliases</c>), sorted, since Qdrant
+    /// snapshots do not contain aliases; null when no snapshot was taken.
+    /// </summary>
+    public IReadOnlyList<string>? SnapshotAliases { get; init; }
 }
 
 /// <summary>Which way a history record's migration runs.</summary>

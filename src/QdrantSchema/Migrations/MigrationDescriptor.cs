@@ -76,6 +76,9 @@ internal sealed class MigrationDescriptor
 
     public bool HasDataSteps => Operations.Any(o => o.IsDataStep);
 
+    /// <summary>Whether the migrator snapshots the collection before this migration (<see cref="QdrantMigration.SnapshotBeforeApply"/>).</summary>
+    public bool SnapshotBeforeApply => Migration.SnapshotBeforeApply;
+
     public bool IsDestructive => Operations.Any(o => o.IsDestructive);
 
     public CollectionSchema SchemaBefore { get; }
@@ -111,6 +114,15 @@ internal sealed class MigrationDescriptor
         }
 
         after = state;
+        if (!migration.SnapshotBeforeApply
+            && up.Operations.FirstOrDefault(o => o.Kind != OperationKind.MetadataOnly || o.IsDestructive) is { } unsafeOperation)
+        {
+            throw context.Error(
+                $"opts out of the pre-migration snapshot (SnapshotBeforeApply is false), but its operation {unsafeOperation.DisplayName} " +
+                (unsafeOperation.IsDestructive ? "deletes data" : $"is {unsafeOperation.Kind}, not MetadataOnly") +
+                ". Only migrations whose operations all change metadata may skip the snapshot; remove the SnapshotBeforeApply override.");
+        }
+
         var checksum = ComputeChecksum(up.Operations);
 
         var down = new MigrationBuilder();

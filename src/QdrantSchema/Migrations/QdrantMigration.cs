@@ -33,6 +33,15 @@ public abstract class QdrantMigration
     /// </summary>
     public virtual string Description => MigrationIds.Describe(Identity.Name);
 
+    /// <summary>
+    /// Gets a value indicating whether the migrator snapshots the collection before this migration changes it (when it
+    /// is the first migration of a run that does; see <see cref="MigrationSnapshotOptions"/>). Override it to return
+    /// <see langword="false"/> for a migration whose operations only change metadata (payload indexes, metadata,
+    /// aliases, collection settings, adding an empty vector) and cannot lose points; a migration with data steps,
+    /// deletions or rebuilds that opts out is refused as a definition error. Not part of the checksum. Default: <see langword="true"/>.
+    /// </summary>
+    protected internal virtual bool SnapshotBeforeApply => true;
+
     internal string NamePart => Identity.Name;
 
     private (string Id, string Name, string Family) Identity => _identity ??= MigrationIds.Read(GetType());

@@ -44,6 +44,9 @@ internal sealed class RunContext
     /// <summary>The embedding function for FillVectorFromText steps, or null.</summary>
     public Func<IReadOnlyList<string>, CancellationToken, Task<IReadOnlyList<float[]>>>? Embedder { get; init; }
 
+    /// <summary>Takes the pre-run snapshots, or null when <see cref="QdrantMigratorOptions.Snapshots"/> is disabled (and in plans).</summary>
+    public Snapshots.QdrantSnapshotManager? Snapshots { get; init; }
+
     /// <summary>Cancelled when the lock is lost.</summary>
     public CancellationToken LockLost { get; init; }
 
@@ -57,6 +60,9 @@ internal sealed class RunContext
     public ValueTask FenceAsync(Migrations.Operations.MigrationOperation operation, CancellationToken cancellationToken) =>
         operation.IsDestructive && EnsureLockHeldAsync is { } ensureHeld ? ensureHeld(cancellationToken) : ValueTask.CompletedTask;
 }
+
+/// <summary>The snapshot a run took of a collection before changing it, with the aliases that pointed at it then.</summary>
+internal sealed record PreRunSnapshot(Snapshots.SnapshotInfo Info, IReadOnlyList<string> Aliases);
 
 /// <summary>
 /// Applies pending migrations to one physical collection, checkpointing every step in the history so that a crash,
@@ -90,6 +96,8 @@ internal sealed class CollectionMigrator(RunContext run)
 
         run.Logger.MigrationsPending(member.DisplayName, member.Family, version ?? "(none)", toApply.Count, toApply[^1].Id);
         var exists = member.Exists;
+        var snapshotBefore = run.Snapshots is null ? null : SnapshotTarget(member, toApply, run.Options);
+        PreRunSnapshot? snapshot = null;
         foreach (var migration in toApply)
         {
             if (stop.Reason is { } reason)
@@ -98,9 +106,30 @@ internal sealed class CollectionMigrator(RunContext run)
                 return Result(CollectionRunOutcome.Skipped, null, null, reason, null);
             }
 
+            PreRunSnapshot? taken = null;
+            if (ReferenceEquals(migration, snapshotBefore))
+            {
+                try
+                {
+                    taken = snapshot = await TakeSnapshotAsync(member, migration, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException && !cancellationToken.IsCancellationRequested)
+                {
+                    // Nothing of this migration ran yet, so the failure policy has nothing to act on.
+                    run.Logger.PreMigrationSnapshotFailed(member.DisplayName, migration.Id, e);
+                    var step = analysis.Interrupted(migration)?.Step ?? 0;
+                    var message =
+                        $"Migration '{migration.Id}' was not started on collection '{member.DisplayName}': the snapshot taken before a run changes a " +
+                        $"collection could not be created ({Describe(e)}). Nothing was changed. Fix the cause (e.g. free disk space in Qdrant's " +
+                        "snapshots directory), or turn snapshots off with QdrantMigratorOptions.Snapshots.Enabled = false, then run migrate again.";
+                    return Result(
+                        CollectionRunOutcome.Failed, migration.Id, step, message, new QdrantMigrationFailedException(message, migration.Id, member.PhysicalName, step, e));
+                }
+            }
+
             try
             {
-                exists = await ApplyAsync(analysis, migration, exists, reverted, cancellationToken).ConfigureAwait(false);
+                exists = await ApplyAsync(analysis, migration, exists, reverted, taken, snapshot, cancellationToken).ConfigureAwait(false);
             }
             catch (QdrantMigrationFailedException e)
             {
@@ -114,6 +143,11 @@ internal sealed class CollectionMigrator(RunContext run)
             }
         }
 
+        if (snapshot is not null)
+        {
+            await ApplyRetentionAsync(analysis, snapshot, cancellationToken).ConfigureAwait(false);
+        }
+
         return Result(CollectionRunOutcome.Succeeded, null, null, null, null);
 
         CollectionRunResult Result(CollectionRunOutcome outcome, string? failedId, int? failedStep, string? error, Exception? cause)
@@ -125,7 +159,13 @@ internal sealed class CollectionMigrator(RunContext run)
     /// <exception cref="QdrantMigrationFailedException">The migration failed; the history records the step.</exception>
     /// <exception cref="OperationCanceledException">The run was cancelled or the lock lost; the Running record stays for the next run.</exception>
     private async Task<bool> ApplyAsync(
-        CollectionAnalysis analysis, MigrationDescriptor migration, bool exists, List<string> reverted, CancellationToken cancellationToken)
+        CollectionAnalysis analysis,
+        MigrationDescriptor migration,
+        bool exists,
+        List<string> reverted,
+        PreRunSnapshot? taken,
+        PreRunSnapshot? runSnapshot,
+        CancellationToken cancellationToken)
     {
         var member = analysis.Member;
         var history = run.Services.History;
@@ -156,6 +196,17 @@ internal sealed class CollectionMigrator(RunContext run)
                 ProcessId = Environment.ProcessId,
                 LibraryVersion = LibraryVersion,
                 FencingToken = run.FencingToken,
+            };
+        }
+
+        if (taken is not null)
+        {
+            record = record with
+            {
+                SnapshotName = taken.Info.Name,
+                SnapshotChecksum = taken.Info.Checksum,
+                SnapshotSize = taken.Info.Size,
+                SnapshotAliases = taken.Aliases,
             };
         }
 
@@ -266,7 +317,7 @@ internal sealed class CollectionMigrator(RunContext run)
 
             run.Logger.MigrationFailed(migration.Id, member.DisplayName, step, e);
             var what = step < operations.Count ? $"step {step} ({operations[step].DisplayName})" : "its completion (version marker and history record)";
-            var outcome = await ApplyFailurePolicyAsync(analysis, migration, failed, exists, cancellationToken).ConfigureAwait(false);
+            var outcome = await ApplyFailurePolicyAsync(analysis, migration, failed, exists, runSnapshot, cancellationToken).ConfigureAwait(false);
             var message =
                 $"Migration '{migration.Id}' failed on collection '{member.DisplayName}' at {what}: {error} " +
                 (outcome.Note is null ? string.Empty : outcome.Note + " ") +
@@ -282,7 +333,12 @@ internal sealed class CollectionMigrator(RunContext run)
     /// written): reverts its completed operations where they have inverses, or notes what the operator must do.
     /// </summary>
     private async Task<(MigrationRecord Record, IReadOnlyList<string> Reverted, string? Note)> ApplyFailurePolicyAsync(
-        CollectionAnalysis analysis, MigrationDescriptor migration, MigrationRecord failed, bool exists, CancellationToken cancellationToken)
+        CollectionAnalysis analysis,
+        MigrationDescriptor migration,
+        MigrationRecord failed,
+        bool exists,
+        PreRunSnapshot? runSnapshot,
+        CancellationToken cancellationToken)
     {
         var member = analysis.Member;
         var operations = migration.Operations;
@@ -292,10 +348,13 @@ internal sealed class CollectionMigrator(RunContext run)
                 return (failed, [], null);
             case MigrationFailurePolicy.RestoreSnapshot:
             {
+                var which = runSnapshot is null
+                    ? $"the snapshot taken before '{migration.Id}' ran (this run took none of the collection)"
+                    : $"the snapshot taken before this run, '{runSnapshot.Info.Name}' (aliases then: {FormatAliases(runSnapshot.Aliases)}),";
                 var note =
                     "FailurePolicy is RestoreSnapshot, but the engine does not restore snapshots itself yet, so the collection was left as the failure " +
-                    $"left it (steps 0 to {failed.Step - 1} applied). Either restore the snapshot taken before '{migration.Id}' ran with the snapshot API " +
-                    "and then delete this migration's history record, or fix the cause and resume.";
+                    $"left it (steps 0 to {failed.Step - 1} applied). Either restore {which} with the snapshot API " +
+                    "and then delete this run's history records of the collection, or fix the cause and resume.";
                 if (failed.Step == 0)
                 {
                     note = "FailurePolicy is RestoreSnapshot; no operation of the migration had completed, so there is nothing to restore.";
@@ -389,6 +448,83 @@ internal sealed class CollectionMigrator(RunContext run)
         await WriteQuietlyAsync(record, migration, cancellationToken).ConfigureAwait(false);
         return (record, reverted, summary);
     }
+
+    /// <summary>
+    /// The migration a run snapshots the collection before: the first pending one that does not opt out, when snapshots
+    /// are enabled and the collection exists at the start of the run (one the run creates has nothing to protect). The
+    /// history collection is never snapshotted.
+    /// </summary>
+    public static MigrationDescriptor? SnapshotTarget(FamilyMember member, IReadOnlyList<MigrationDescriptor> toApply, QdrantMigratorOptions options)
+    {
+        if (!options.Snapshots.Enabled || !member.Exists || string.Equals(member.PhysicalName, options.HistoryCollection, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        return toApply.FirstOrDefault(m => m.SnapshotBeforeApply);
+    }
+
+    /// <summary>Records the aliases pointing at the collection, then snapshots it (gRPC; no REST needed).</summary>
+    private async Task<PreRunSnapshot> TakeSnapshotAsync(FamilyMember member, MigrationDescriptor migration, CancellationToken cancellationToken)
+    {
+        var aliases = await run.Client.ListAliasesAsync(cancellationToken).ConfigureAwait(false);
+        var pointing = aliases
+            .Where(a => string.Equals(a.CollectionName, member.PhysicalName, StringComparison.Ordinal))
+            .Select(a => a.AliasName)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        var info = await run.Snapshots!.CreateAsync(member.PhysicalName, cancellationToken).ConfigureAwait(false);
+        run.Logger.PreMigrationSnapshotTaken(info.Name, info.Size, member.DisplayName, migration.Id, FormatAliases(pointing));
+        return new PreRunSnapshot(info, pointing);
+    }
+
+    /// <summary>
+    /// Keeps the newest <see cref="MigrationSnapshotOptions.KeepLast"/> snapshots of the collection that the history
+    /// names (snapshots taken by others are left alone), and always the one this run took. Failures are logged only:
+    /// the migrations succeeded.
+    /// </summary>
+    private async Task ApplyRetentionAsync(CollectionAnalysis analysis, PreRunSnapshot taken, CancellationToken cancellationToken)
+    {
+        var collection = analysis.Member.PhysicalName;
+        try
+        {
+            var recorded = analysis.Records.Select(r => r.SnapshotName).OfType<string>().ToHashSet(StringComparer.Ordinal);
+            recorded.Add(taken.Info.Name);
+            var ours = (await run.Snapshots!.ListAsync(collection, cancellationToken).ConfigureAwait(false))
+                .Where(s => recorded.Contains(s.Name))
+                .ToList();
+            var keep = run.Options.Snapshots.KeepLast;
+            var deleted = 0;
+            foreach (var old in ours.Skip(keep))
+            {
+                if (string.Equals(old.Name, taken.Info.Name, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                try
+                {
+                    await run.Snapshots.DeleteAsync(collection, old.Name, cancellationToken).ConfigureAwait(false);
+                    deleted++;
+                }
+                catch (Snapshots.QdrantSnapshotException e) when (e.InnerException is RpcException { StatusCode: StatusCode.NotFound })
+                {
+                    // Deleted by someone else since the list.
+                }
+            }
+
+            if (deleted > 0)
+            {
+                run.Logger.PreMigrationSnapshotsPruned(deleted, analysis.Member.DisplayName, ours.Count - deleted);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            run.Logger.PreMigrationSnapshotRetentionFailed(analysis.Member.DisplayName, e);
+        }
+    }
+
+    private static string FormatAliases(IReadOnlyList<string> aliases) => aliases.Count == 0 ? "(none)" : string.Join(", ", aliases);
 
     private async Task WriteQuietlyAsync(MigrationRecord record, MigrationDescriptor migration, CancellationToken cancellationToken)
     {

@@ -33,6 +33,7 @@ public sealed class QdrantMigrator : IQdrantMigrator
     private readonly IReadOnlyList<CollectionFamily> _families;
     private readonly QdrantMigratorOptions _options;
     private readonly ILogger _logger;
+    private readonly ILoggerFactory? _loggerFactory;
     private readonly TimeProvider _time;
     private readonly MigratorServices _services;
     private readonly Lock _catalogLock = new();
@@ -91,6 +92,7 @@ public sealed class QdrantMigrator : IQdrantMigrator
         _options = (options ?? new QdrantMigratorOptions()).Clone();
         _options.Validate();
         _logger = loggerFactory?.CreateLogger(Log.MigrationsCategory) ?? NullLogger.Instance;
+        _loggerFactory = loggerFactory;
         _time = timeProvider ?? TimeProvider.System;
         _services = services ?? MigratorServices.CreateDefault(client, _options);
     }
@@ -199,7 +201,10 @@ public sealed class QdrantMigrator : IQdrantMigrator
                 ? toApply[^1].Id
                 : analysis.CurrentVersion;
             plans.Add(new CollectionPlan(
-                member.Family, member.PhysicalName, member.AliasName, analysis.CurrentVersion, target, !member.Exists, migrations, blockers));
+                member.Family, member.PhysicalName, member.AliasName, analysis.CurrentVersion, target, !member.Exists, migrations, blockers)
+            {
+                SnapshotBefore = CollectionMigrator.SnapshotTarget(member, toApply, _options)?.Id,
+            });
         }
 
         return new MigrationPlan(server.Version.ToString(), targetVersion, plans);
@@ -242,7 +247,8 @@ public sealed class QdrantMigrator : IQdrantMigrator
                 var fenced = _services.FencedBy(handle);
                 await RecordAcceptedChecksumsAsync(fenced.History, work.Select(w => w.Analysis), token).ConfigureAwait(false);
 
-                var runner = new CollectionMigrator(RunContext(fenced, server, handle));
+                using var snapshots = _options.Snapshots.Enabled ? CreateSnapshotManager() : null;
+                var runner = new CollectionMigrator(RunContext(fenced, server, handle, snapshots));
                 var results = new CollectionRunResult[work.Count];
                 var stop = new StopSignal();
                 await Parallel.ForEachAsync(
@@ -744,8 +750,10 @@ public sealed class QdrantMigrator : IQdrantMigrator
             .Select(m => CollectionAnalysis.Create(m, catalog.Families[m.Family], history.GetValueOrDefault(m.PhysicalName) ?? [], counts[m.Family]))];
     }
 
-    private RunContext RunContext(MigratorServices services, ServerInfo server, IQdrantSchemaLockHandle? handle) => new()
+    private RunContext RunContext(
+        MigratorServices services, ServerInfo server, IQdrantSchemaLockHandle? handle, Snapshots.QdrantSnapshotManager? snapshots = null) => new()
     {
+        Snapshots = snapshots,
         Client = _client,
         Services = services,
         Options = _options,
@@ -757,6 +765,17 @@ public sealed class QdrantMigrator : IQdrantMigrator
         EnsureLockHeldAsync = handle is null ? null : handle.EnsureHeldAsync,
         Embedder = _options.ResolveEmbedder(),
     };
+
+    /// <summary>
+    /// The manager for pre-run snapshots: creation, listing and deletion are gRPC, so no REST address is required; the
+    /// history collection is the migrator's, so the manager refuses to capture or restore it.
+    /// </summary>
+    private Snapshots.QdrantSnapshotManager CreateSnapshotManager()
+    {
+        var options = _options.Snapshots.Rest.Clone();
+        options.HistoryCollection = _options.HistoryCollection;
+        return new Snapshots.QdrantSnapshotManager(_client, options, _loggerFactory, _time, requireRestAddress: false);
+    }
 
     /// <summary>Builds (once) and checks the migrations and families: every error here is raised before the server is contacted.</summary>
     private MigrationCatalog Catalog()

@@ -33,9 +33,10 @@ public enum MigrationFailurePolicy
     RevertMigration = 0,
 
     /// <summary>
-    /// Meant to restore the snapshot taken before the migration. The engine does not restore snapshots itself yet:
-    /// it stops and marks the migration failed (as <see cref="StopAndMarkFailed"/>), and the result and the history
-    /// record say that the operator must restore the snapshot with the snapshot API, or fix the cause and resume.
+    /// Meant to restore the snapshot taken before the run (<see cref="QdrantMigratorOptions.Snapshots"/>). The engine does
+    /// not restore snapshots itself yet: it stops and marks the migration failed (as <see cref="StopAndMarkFailed"/>), and
+    /// the result and the history record name the pre-run snapshot (recorded as <c>snapshot_name</c> on the run's first
+    /// record of the collection) that the operator can restore with the snapshot API, or say to fix the cause and resume.
     /// </summary>
     RestoreSnapshot = 1,
 
@@ -115,6 +116,12 @@ public sealed class QdrantMigratorOptions
     /// </summary>
     public MigrationFailurePolicy FailurePolicy { get; set; } = MigrationFailurePolicy.RevertMigration;
 
+    /// <summary>
+    /// Gets the snapshots taken before a run changes a collection: on by default, with the last 3 per collection kept.
+    /// See <see cref="MigrationSnapshotOptions"/>.
+    /// </summary>
+    public MigrationSnapshotOptions Snapshots { get; private set; } = new();
+
     /// <summary>Called before every operation runs (snapshots hook in here later; tests inject faults). Default: none.</summary>
     internal IMigrationStepHook StepHook { get; set; } = NoOpMigrationStepHook.Instance;
 
@@ -180,6 +187,8 @@ public sealed class QdrantMigratorOptions
         {
             throw new ArgumentException("The step hook must be set.", nameof(StepHook));
         }
+
+        Snapshots.Validate();
     }
 
     /// <summary>The embedding function data steps use: <see cref="EmbedTexts"/>, or one over <see cref="EmbeddingGenerator"/>, or null.</summary>
@@ -203,6 +212,7 @@ public sealed class QdrantMigratorOptions
             EmbeddingGenerator = EmbeddingGenerator,
             StepHook = StepHook,
             FailurePolicy = FailurePolicy,
+            Snapshots = Snapshots.Clone(),
         };
         foreach (var id in AcceptedChecksumChanges)
         {

@@ -92,6 +92,13 @@ public sealed class CollectionPlan
     /// <summary>Gets the migrations that would run, in order.</summary>
     public IReadOnlyList<PlannedMigration> Migrations { get; }
 
+    /// <summary>
+    /// Gets the migration before which migrate would snapshot the collection (once per run; see
+    /// <see cref="MigrationSnapshotOptions"/>), or <see langword="null"/> when it would take none: snapshots are off,
+    /// the collection does not exist yet, or every pending migration opts out.
+    /// </summary>
+    public string? SnapshotBefore { get; internal init; }
+
     /// <summary>Gets history problems that make migrate refuse (changed checksums, out-of-order or unknown migrations under a failing policy, a collection past the target).</summary>
     public IReadOnlyList<string> Blockers { get; }
 
@@ -118,6 +125,11 @@ public sealed class CollectionPlan
 
         foreach (var migration in Migrations)
         {
+            if (string.Equals(migration.Id, SnapshotBefore, StringComparison.Ordinal))
+            {
+                text.AppendLine().Append("  snapshot before ").Append(migration.Id);
+            }
+
             text.AppendLine().Append(migration);
         }
 

@@ -29,7 +29,7 @@ public sealed class QdrantSnapshotManager : IDisposable
 {
     private readonly QdrantClient _client;
     private readonly QdrantSnapshotOptions _options;
-    private readonly QdrantRestClient _rest;
+    private readonly QdrantRestClient? _restClient;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
 
@@ -41,18 +41,33 @@ public sealed class QdrantSnapshotManager : IDisposable
     /// <exception cref="ArgumentNullException"><paramref name="grpcClient"/> or <paramref name="options"/> is null.</exception>
     /// <exception cref="ArgumentException">An option is missing or out of range.</exception>
     public QdrantSnapshotManager(QdrantClient grpcClient, QdrantSnapshotOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
+        : this(grpcClient, options, loggerFactory, timeProvider, requireRestAddress: true)
+    {
+    }
+
+    /// <summary>
+    /// The migrator's constructor: with <paramref name="requireRestAddress"/> false and no REST address, create, list,
+    /// delete and retention (all gRPC) work, and download and restore fail naming the missing option.
+    /// </summary>
+    internal QdrantSnapshotManager(
+        QdrantClient grpcClient, QdrantSnapshotOptions options, ILoggerFactory? loggerFactory, TimeProvider? timeProvider, bool requireRestAddress)
     {
         ArgumentNullException.ThrowIfNull(grpcClient);
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Clone();
+        if (requireRestAddress)
+        {
+            _options.ValidateRestAddressSet();
+        }
+
         _options.Validate();
         _client = grpcClient;
         _logger = loggerFactory?.CreateLogger(SnapshotLog.Category) ?? NullLogger.Instance;
         _time = timeProvider ?? TimeProvider.System;
-        _rest = new QdrantRestClient(
+        _restClient = _options.RestBaseAddress is null ? null : new QdrantRestClient(
             new QdrantRestClientOptions
             {
-                BaseAddress = _options.RestBaseAddress!,
+                BaseAddress = _options.RestBaseAddress,
                 ApiKey = _options.ApiKey,
                 AttemptTimeout = _options.Timeout,
                 TotalTimeout = _options.TotalTimeout,
@@ -179,7 +194,7 @@ public sealed class QdrantSnapshotManager : IDisposable
         var temp = Path.Combine(root, $".download-{Guid.NewGuid():N}.partial");
         try
         {
-            var (length, actual) = await _rest.DownloadSnapshotAsync(collection, snapshotName, temp, cancellationToken).ConfigureAwait(false);
+            var (length, actual) = await Rest.DownloadSnapshotAsync(collection, snapshotName, temp, cancellationToken).ConfigureAwait(false);
             if (!string.Equals(actual, expected, StringComparison.OrdinalIgnoreCase))
             {
                 TryDelete(temp);
@@ -240,7 +255,7 @@ public sealed class QdrantSnapshotManager : IDisposable
                 method = SnapshotRestoreMethod.Recover;
                 _logger.SnapshotRestoring(collection, source.ToString(), "recover");
                 var location = ServerFileLocation(serverRoot, physical, name);
-                await _rest.RecoverSnapshotAsync(collection, location, priority, checksum, locationApiKey: null, cancellationToken).ConfigureAwait(false);
+                await Rest.RecoverSnapshotAsync(collection, location, priority, checksum, locationApiKey: null, cancellationToken).ConfigureAwait(false);
             }
             else
             {
@@ -251,7 +266,7 @@ public sealed class QdrantSnapshotManager : IDisposable
                 try
                 {
                     var file = await DownloadAsync(source.SourceCollection!, name, scratch, cancellationToken).ConfigureAwait(false);
-                    await _rest.UploadSnapshotAsync(collection, file, name, priority, checksum, cancellationToken).ConfigureAwait(false);
+                    await Rest.UploadSnapshotAsync(collection, file, name, priority, checksum, cancellationToken).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -270,7 +285,7 @@ public sealed class QdrantSnapshotManager : IDisposable
             method = SnapshotRestoreMethod.Upload;
             _logger.SnapshotRestoring(collection, source.ToString(), "upload");
             checksum = source.Checksum ?? await HashFileAsync(path, cancellationToken).ConfigureAwait(false);
-            await _rest.UploadSnapshotAsync(collection, path, Path.GetFileName(path), priority, checksum, cancellationToken).ConfigureAwait(false);
+            await Rest.UploadSnapshotAsync(collection, path, Path.GetFileName(path), priority, checksum, cancellationToken).ConfigureAwait(false);
         }
 
         var (coverage, partial) = await CoverageAsync(collection, cancellationToken).ConfigureAwait(false);
@@ -385,7 +400,14 @@ public sealed class QdrantSnapshotManager : IDisposable
     }
 
     /// <summary>Releases the REST client (the gRPC client and a caller's handler are not disposed).</summary>
-    public void Dispose() => _rest.Dispose();
+    public void Dispose() => _restClient?.Dispose();
+
+    /// <summary>Gets a value indicating whether REST operations (download, restore) are available.</summary>
+    internal bool HasRest => _restClient is not null;
+
+    private QdrantRestClient Rest => _restClient ?? throw new QdrantSnapshotException(
+        "This snapshot operation needs Qdrant's REST API (download, recover and upload exist only over REST), but no REST address is configured. " +
+        "Set QdrantSnapshotOptions.RestBaseAddress (for the migrator: QdrantMigratorOptions.Snapshots.Rest.RestBaseAddress).");
 
     /// <summary>
     /// Describes what a per-node snapshot or recovery covers from <c>CollectionClusterInfo</c>: shards on other peers that
@@ -496,7 +518,7 @@ public sealed class QdrantSnapshotManager : IDisposable
             "list snapshots", collection, () => _client.ListSnapshotsAsync(collection, cancellationToken), cancellationToken).ConfigureAwait(false);
         var entry = listed.FirstOrDefault(s => string.Equals(s.Name, snapshotName, StringComparison.Ordinal));
         var expected = entry is { HasChecksum: true, Checksum.Length: > 0 } ? entry.Checksum : null;
-        expected ??= await _rest.GetSnapshotChecksumAsync(collection, snapshotName, cancellationToken).ConfigureAwait(false);
+        expected ??= await Rest.GetSnapshotChecksumAsync(collection, snapshotName, cancellationToken).ConfigureAwait(false);
         if (expected is null)
         {
             if (entry is null)

@@ -67,14 +67,20 @@ public sealed class QdrantSnapshotOptions
 
     internal QdrantSnapshotOptions Clone() => (QdrantSnapshotOptions)MemberwiseClone();
 
-    internal void Validate()
+    /// <summary>Requires <see cref="RestBaseAddress"/> (the public manager needs it; the migrator, which only creates, lists and deletes over gRPC, does not).</summary>
+    internal void ValidateRestAddressSet()
     {
         if (RestBaseAddress is null)
         {
             throw new ArgumentException("QdrantSnapshotOptions.RestBaseAddress must be set to Qdrant's REST address, e.g. http://localhost:6333.", nameof(RestBaseAddress));
         }
+    }
 
-        if (!RestBaseAddress.IsAbsoluteUri || (RestBaseAddress.Scheme != Uri.UriSchemeHttp && RestBaseAddress.Scheme != Uri.UriSchemeHttps))
+    /// <summary>Checks every option; a missing <see cref="RestBaseAddress"/> is checked by <see cref="ValidateRestAddressSet"/>.</summary>
+    internal void Validate()
+    {
+
+        if (RestBaseAddress is not null && (!RestBaseAddress.IsAbsoluteUri || (RestBaseAddress.Scheme != Uri.UriSchemeHttp && RestBaseAddress.Scheme != Uri.UriSchemeHttps)))
         {
             throw new ArgumentException("QdrantSnapshotOptions.RestBaseAddress must be an absolute http:// or https:// address.", nameof(RestBaseAddress));
         }
