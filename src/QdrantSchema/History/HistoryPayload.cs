@@ -14,7 +14,10 @@ namespace QdrantSchema.History;
 /// <c>fencing_token</c>, <c>direction</c> ("up" or "down"; absent means up) and <c>rollback_target</c> (a rollback's
 /// target migration id; absent otherwise), and for the record a pre-run snapshot protects: <c>snapshot_name</c>,
 /// <c>snapshot_checksum</c>, <c>snapshot_size</c> and <c>snapshot_aliases</c> (a list of alias names; absent when no
-/// snapshot was taken). A redo page: <c>kind</c> = "redo", <c>collection</c>, <c>migration_id</c>, <c>step</c>,
+/// snapshot was taken); for a snapshot restore (FailurePolicy RestoreSnapshot): <c>restore_state</c> ("restoring",
+/// "recovered" or "restored"), <c>restored_from_snapshot</c>, and while it runs <c>restore_checksum</c>,
+/// <c>restore_aliases</c>, <c>restore_file</c>, <c>restore_version</c>, <c>restore_undo</c> (migration ids) and
+/// <c>restore_prior</c> (a list of the reset records' pre-run payloads). A redo page: <c>kind</c> = "redo", <c>collection</c>, <c>migration_id</c>, <c>step</c>,
 /// <c>overwrites_payload</c>, <c>next_cursor</c> and <c>points_processed</c> (absent when null) and <c>points</c>: a list of base64 strings, each the
 /// protobuf bytes of one <see cref="PointStruct"/>.
 /// </summary>
@@ -53,6 +56,14 @@ internal static class HistoryPayload
     public const string SnapshotChecksum = "snapshot_checksum";
     public const string SnapshotSize = "snapshot_size";
     public const string SnapshotAliases = "snapshot_aliases";
+    public const string RestoreState = "restore_state";
+    public const string RestoredFromSnapshot = "restored_from_snapshot";
+    public const string RestoreChecksum = "restore_checksum";
+    public const string RestoreAliases = "restore_aliases";
+    public const string RestoreFile = "restore_file";
+    public const string RestoreVersion = "restore_version";
+    public const string RestoreUndo = "restore_undo";
+    public const string RestorePrior = "restore_prior";
 
     private const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'";
 
@@ -160,6 +171,114 @@ internal static class HistoryPayload
 
             payload[SnapshotAliases] = new Value { ListValue = aliases };
         }
+
+        if (record.Restore is { } restore)
+        {
+            WriteRestore(restore, payload);
+        }
+    }
+
+    public static string FormatRestoreState(SnapshotRestoreState state) => state switch
+    {
+        SnapshotRestoreState.Restoring => "restoring",
+        SnapshotRestoreState.Recovered => "recovered",
+        SnapshotRestoreState.Restored => "restored",
+        _ => throw new ArgumentOutOfRangeException(nameof(state), state, "Unknown restore state."),
+    };
+
+    private static void WriteRestore(SnapshotRestoreJournal restore, MapField<string, Value> payload)
+    {
+        payload[RestoreState] = Text(FormatRestoreState(restore.State));
+        payload[RestoredFromSnapshot] = Text(restore.SnapshotName);
+        if (restore.State == SnapshotRestoreState.Restored)
+        {
+            return;
+        }
+
+        if (restore.Checksum is { } checksum)
+        {
+            payload[RestoreChecksum] = Text(checksum);
+        }
+
+        payload[RestoreAliases] = TextList(restore.Aliases);
+        if (restore.File is { } file)
+        {
+            payload[RestoreFile] = Text(file);
+        }
+
+        if (restore.Version is { } version)
+        {
+            payload[RestoreVersion] = Text(version);
+        }
+
+        payload[RestoreUndo] = TextList(restore.Undo);
+        var prior = new ListValue();
+        foreach (var record in restore.Prior)
+        {
+            var fields = new Struct();
+            WriteRecord(record with { Restore = null }, fields.Fields);
+            prior.Values.Add(new Value { StructValue = fields });
+        }
+
+        payload[RestorePrior] = new Value { ListValue = prior };
+    }
+
+    private static Value TextList(IEnumerable<string> values)
+    {
+        var list = new ListValue();
+        foreach (var value in values)
+        {
+            list.Values.Add(Text(value));
+        }
+
+        return new Value { ListValue = list };
+    }
+
+    private static SnapshotRestoreJournal? ReadRestore(string historyCollection, MapField<string, Value> payload, Reader reader)
+    {
+        var stateText = reader.OptionalString(RestoreState);
+        if (stateText is null)
+        {
+            return null;
+        }
+
+        var state = stateText switch
+        {
+            "restoring" => SnapshotRestoreState.Restoring,
+            "recovered" => SnapshotRestoreState.Recovered,
+            "restored" => SnapshotRestoreState.Restored,
+            _ => throw reader.Damaged(
+                $"field '{RestoreState}' is '{stateText}', which is not a known restore state (restoring, recovered, restored)",
+                $"set '{RestoreState}' to 'restoring' to have the next migrate run finish the snapshot restore, or remove the restore_* fields"),
+        };
+        var prior = new List<MigrationRecord>();
+        if (payload.TryGetValue(RestorePrior, out var priorValue) && priorValue.KindCase == Value.KindOneofCase.ListValue)
+        {
+            foreach (var item in priorValue.ListValue.Values)
+            {
+                if (item.KindCase != Value.KindOneofCase.StructValue)
+                {
+                    throw reader.Damaged($"field '{RestorePrior}' holds a value that is not a record", $"remove the field '{RestorePrior}'");
+                }
+
+                var fields = item.StructValue.Fields;
+                var collection = fields.TryGetValue(Collection, out var c) ? c.StringValue : string.Empty;
+                var migrationId = fields.TryGetValue(MigrationId, out var m) ? m.StringValue : string.Empty;
+                prior.Add(ReadRecord(historyCollection, HistoryPointIds.Record(collection, migrationId), fields));
+            }
+        }
+
+        return new SnapshotRestoreJournal
+        {
+            State = state,
+            SnapshotName = reader.RequiredString(RestoredFromSnapshot),
+            Checksum = reader.OptionalString(RestoreChecksum),
+            Aliases = reader.OptionalStringList(RestoreAliases) ?? [],
+            File = reader.OptionalString(RestoreFile),
+            Version = reader.OptionalString(RestoreVersion),
+            Undo = reader.OptionalStringList(RestoreUndo) ?? [],
+            Prior = prior,
+        };
     }
 
     public static MigrationRecord ReadRecord(string historyCollection, PointId id, MapField<string, Value> payload)
@@ -224,6 +343,7 @@ internal static class HistoryPayload
             SnapshotChecksum = reader.OptionalString(SnapshotChecksum),
             SnapshotSize = reader.OptionalInteger(SnapshotSize),
             SnapshotAliases = reader.OptionalStringList(SnapshotAliases),
+            Restore = ReadRestore(historyCollection, payload, reader),
         };
     }
 

@@ -74,6 +74,56 @@ internal sealed record MigrationRecord
     /// snapshots do not contain aliases; null when no snapshot was taken.
     /// </summary>
     public IReadOnlyList<string>? SnapshotAliases { get; init; }
+
+    /// <summary>
+    /// The restore of the pre-run snapshot that <see cref="QdrantSchema.MigrationFailurePolicy.RestoreSnapshot"/> started or
+    /// finished because of this record's migration (stored as <c>restore_*</c> fields and <c>restored_from_snapshot</c>), or null.
+    /// </summary>
+    public SnapshotRestoreJournal? Restore { get; init; }
+}
+
+/// <summary>How far a snapshot restore has come (stored as <c>restore_state</c>).</summary>
+internal enum SnapshotRestoreState
+{
+    /// <summary>The snapshot is verified and the restore journaled; the collection may have been deleted. A rerun finishes it.</summary>
+    Restoring = 0,
+
+    /// <summary>The collection was recovered from the snapshot; aliases, version marker and records are still to be put back.</summary>
+    Recovered = 1,
+
+    /// <summary>Done: the record was reset by the restore (informational).</summary>
+    Restored = 2,
+}
+
+/// <summary>
+/// A journaled snapshot restore. On the failed migration's record while it runs (<see cref="SnapshotRestoreState.Restoring"/>
+/// or <see cref="SnapshotRestoreState.Recovered"/>) with everything a rerun needs to finish it; on every record the restore
+/// reset, <see cref="SnapshotRestoreState.Restored"/> with the snapshot name.
+/// </summary>
+internal sealed record SnapshotRestoreJournal
+{
+    public required SnapshotRestoreState State { get; init; }
+
+    /// <summary>The snapshot restored from (<c>restored_from_snapshot</c>).</summary>
+    public required string SnapshotName { get; init; }
+
+    /// <summary>The snapshot's SHA-256 hex as recorded when it was taken (<c>restore_checksum</c>).</summary>
+    public string? Checksum { get; init; }
+
+    /// <summary>The aliases that pointed at the collection when the snapshot was taken (<c>restore_aliases</c>).</summary>
+    public IReadOnlyList<string> Aliases { get; init; } = [];
+
+    /// <summary>The verified local copy of the snapshot on <see cref="MigrationRecord.Host"/> (<c>restore_file</c>), or null when the server's own file is recovered.</summary>
+    public string? File { get; init; }
+
+    /// <summary>The version the collection had when the snapshot was taken (<c>restore_version</c>), or null.</summary>
+    public string? Version { get; init; }
+
+    /// <summary>The migrations whose records the restore resets (<c>restore_undo</c>), this record's included.</summary>
+    public IReadOnlyList<string> Undo { get; init; } = [];
+
+    /// <summary>The records those migrations had before the run, where they had one (<c>restore_prior</c>).</summary>
+    public IReadOnlyList<MigrationRecord> Prior { get; init; } = [];
 }
 
 /// <summary>Which way a history record's migration runs.</summary>

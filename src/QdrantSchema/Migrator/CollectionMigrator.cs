@@ -64,6 +64,17 @@ internal sealed class RunContext
 /// <summary>The snapshot a run took of a collection before changing it, with the aliases that pointed at it then.</summary>
 internal sealed record PreRunSnapshot(Snapshots.SnapshotInfo Info, IReadOnlyList<string> Aliases);
 
+/// <summary>What a snapshot restore of one collection's run needs: the version the snapshot holds and what the run applied since.</summary>
+internal sealed class SnapshotScope
+{
+    public string? VersionAtSnapshot { get; set; }
+
+    public List<string> AppliedSince { get; } = [];
+
+    /// <summary>Set when the failure policy restored the snapshot.</summary>
+    public bool Restored { get; set; }
+}
+
 /// <summary>
 /// Applies pending migrations to one physical collection, checkpointing every step in the history so that a crash,
 /// a cancellation or a lost lock at any point is resumed by the next run without repeating finished work.
@@ -98,6 +109,7 @@ internal sealed class CollectionMigrator(RunContext run)
         var exists = member.Exists;
         var snapshotBefore = run.Snapshots is null ? null : SnapshotTarget(member, toApply, run.Options);
         PreRunSnapshot? snapshot = null;
+        var scope = new SnapshotScope();
         foreach (var migration in toApply)
         {
             if (stop.Reason is { } reason)
@@ -112,6 +124,7 @@ internal sealed class CollectionMigrator(RunContext run)
                 try
                 {
                     taken = snapshot = await TakeSnapshotAsync(member, migration, cancellationToken).ConfigureAwait(false);
+                    scope.VersionAtSnapshot = version;
                 }
                 catch (Exception e) when (e is not OperationCanceledException && !cancellationToken.IsCancellationRequested)
                 {
@@ -129,14 +142,25 @@ internal sealed class CollectionMigrator(RunContext run)
 
             try
             {
-                exists = await ApplyAsync(analysis, migration, exists, reverted, taken, snapshot, cancellationToken).ConfigureAwait(false);
+                exists = await ApplyAsync(analysis, migration, exists, reverted, taken, snapshot, scope, cancellationToken).ConfigureAwait(false);
             }
             catch (QdrantMigrationFailedException e)
             {
+                if (scope.Restored)
+                {
+                    applied.RemoveAll(scope.AppliedSince.Contains);
+                    version = scope.VersionAtSnapshot;
+                }
+
                 return Result(CollectionRunOutcome.Failed, migration.Id, e.Step, e.Message, e);
             }
 
             applied.Add(migration.Id);
+            if (snapshot is not null)
+            {
+                scope.AppliedSince.Add(migration.Id);
+            }
+
             if (version is null || string.CompareOrdinal(migration.Id, version) > 0)
             {
                 version = migration.Id;
@@ -165,6 +189,7 @@ internal sealed class CollectionMigrator(RunContext run)
         List<string> reverted,
         PreRunSnapshot? taken,
         PreRunSnapshot? runSnapshot,
+        SnapshotScope scope,
         CancellationToken cancellationToken)
     {
         var member = analysis.Member;
@@ -317,12 +342,14 @@ internal sealed class CollectionMigrator(RunContext run)
 
             run.Logger.MigrationFailed(migration.Id, member.DisplayName, step, e);
             var what = step < operations.Count ? $"step {step} ({operations[step].DisplayName})" : "its completion (version marker and history record)";
-            var outcome = await ApplyFailurePolicyAsync(analysis, migration, failed, exists, runSnapshot, cancellationToken).ConfigureAwait(false);
+            var outcome = await ApplyFailurePolicyAsync(analysis, migration, failed, exists, runSnapshot, scope, cancellationToken).ConfigureAwait(false);
             var message =
                 $"Migration '{migration.Id}' failed on collection '{member.DisplayName}' at {what}: {error} " +
                 (outcome.Note is null ? string.Empty : outcome.Note + " ") +
-                $"The history records it as failed at step {outcome.Record.Step}; fix the cause and run migrate again to resume from that step " +
-                "(completed steps are not repeated).";
+                (scope.Restored
+                    ? "Fix the cause and run migrate again to apply the migrations again from the restored version."
+                    : $"The history records it as failed at step {outcome.Record.Step}; fix the cause and run migrate again to resume from that step " +
+                      "(completed steps are not repeated).");
             reverted.AddRange(outcome.Reverted);
             throw new QdrantMigrationFailedException(message, migration.Id, member.PhysicalName, outcome.Record.Step, e);
         }
@@ -338,6 +365,7 @@ internal sealed class CollectionMigrator(RunContext run)
         MigrationRecord failed,
         bool exists,
         PreRunSnapshot? runSnapshot,
+        SnapshotScope scope,
         CancellationToken cancellationToken)
     {
         var member = analysis.Member;
@@ -347,23 +375,7 @@ internal sealed class CollectionMigrator(RunContext run)
             case MigrationFailurePolicy.StopAndMarkFailed:
                 return (failed, [], null);
             case MigrationFailurePolicy.RestoreSnapshot:
-            {
-                var which = runSnapshot is null
-                    ? $"the snapshot taken before '{migration.Id}' ran (this run took none of the collection)"
-                    : $"the snapshot taken before this run, '{runSnapshot.Info.Name}' (aliases then: {FormatAliases(runSnapshot.Aliases)}),";
-                var note =
-                    "FailurePolicy is RestoreSnapshot, but the engine does not restore snapshots itself yet, so the collection was left as the failure " +
-                    $"left it (steps 0 to {failed.Step - 1} applied). Either restore {which} with the snapshot API " +
-                    "and then delete this run's history records of the collection, or fix the cause and resume.";
-                if (failed.Step == 0)
-                {
-                    note = "FailurePolicy is RestoreSnapshot; no operation of the migration had completed, so there is nothing to restore.";
-                }
-
-                await WriteQuietlyAsync(failed with { Error = failed.Error + " " + note }, migration, cancellationToken).ConfigureAwait(false);
-                run.Logger.RestoreSnapshotRequired(migration.Id, member.DisplayName);
-                return (failed, [], note);
-            }
+                return await RestoreSnapshotPolicyAsync(analysis, migration, failed, runSnapshot, scope, cancellationToken).ConfigureAwait(false);
         }
 
         if (failed.Step >= operations.Count || failed.Step == 0)
@@ -447,6 +459,72 @@ internal sealed class CollectionMigrator(RunContext run)
         record = record with { Error = failed.Error + " " + summary };
         await WriteQuietlyAsync(record, migration, cancellationToken).ConfigureAwait(false);
         return (record, reverted, summary);
+    }
+
+    /// <summary>
+    /// <see cref="MigrationFailurePolicy.RestoreSnapshot"/>: restores the pre-run snapshot when this run took one and has
+    /// changed something since; without a REST address, or without a snapshot of this run, it stops and marks the
+    /// migration failed like <see cref="MigrationFailurePolicy.StopAndMarkFailed"/>, saying why and what to do.
+    /// </summary>
+    private async Task<(MigrationRecord Record, IReadOnlyList<string> Reverted, string? Note)> RestoreSnapshotPolicyAsync(
+        CollectionAnalysis analysis, MigrationDescriptor migration, MigrationRecord failed, PreRunSnapshot? runSnapshot, SnapshotScope scope, CancellationToken cancellationToken)
+    {
+        var member = analysis.Member;
+        var prior = analysis.Interrupted(migration);
+        var changed = scope.AppliedSince.Count > 0
+            || failed.Step != (prior?.Step ?? 0)
+            || failed.PointsProcessed != (prior?.PointsProcessed ?? 0)
+            || failed.Cursor is not null && !failed.Cursor.Equals(prior?.Cursor);
+        if (runSnapshot is not null && !changed)
+        {
+            var nothing = "FailurePolicy is RestoreSnapshot; nothing had changed since the snapshot was taken, so there is nothing to restore.";
+            await WriteQuietlyAsync(failed with { Error = failed.Error + " " + nothing }, migration, cancellationToken).ConfigureAwait(false);
+            return (failed, [], nothing);
+        }
+
+        var which = runSnapshot is null
+            ? $"the snapshot taken before '{migration.Id}' ran (this run took none of the collection)"
+            : $"the snapshot taken before this run, '{runSnapshot.Info.Name}' (aliases then: {FormatAliases(runSnapshot.Aliases)}),";
+        var reason = runSnapshot is null
+            ? "this run took no snapshot of the collection (snapshots are off, the run created it, or its migrations opt out)"
+            : SnapshotRestorer.Unavailable(run.Snapshots);
+        if (reason is null)
+        {
+            var restorer = new SnapshotRestorer(run, this);
+            try
+            {
+                var note = await restorer.RestoreAfterFailureAsync(
+                    analysis, failed, runSnapshot!, scope.VersionAtSnapshot, scope.AppliedSince, cancellationToken)
+                    .ConfigureAwait(false);
+                scope.Restored = true;
+                return (failed with { Step = 0 }, [$"restored snapshot '{runSnapshot!.Info.Name}' (undid {string.Join(", ", scope.AppliedSince.Append(migration.Id))})"], note);
+            }
+            catch (Exception e) when (!SnapshotRestorer.IsCancellation(e, cancellationToken))
+            {
+                var records = await run.Services.History.ReadAsync(member.PhysicalName, cancellationToken).ConfigureAwait(false);
+                var journaled = records.Any(r => r.Restore is { State: not SnapshotRestoreState.Restored });
+                var consequence = journaled
+                    ? "the restore is journaled in the history; run MigrateAsync again to finish it (migrate finishes the restore before anything else)"
+                    : "nothing was deleted; the collection is as the failure left it";
+                run.Logger.SnapshotRestoreFailed(member.DisplayName, runSnapshot!.Info.Name, consequence, e);
+                var failedNote = $"FailurePolicy RestoreSnapshot could not restore snapshot '{runSnapshot.Info.Name}': {Describe(e)}; {consequence}.";
+                if (!journaled)
+                {
+                    await WriteQuietlyAsync(failed with { Error = failed.Error + " " + failedNote }, migration, cancellationToken).ConfigureAwait(false);
+                }
+
+                return (failed, [], failedNote);
+            }
+        }
+
+        var fallback =
+            $"FailurePolicy is RestoreSnapshot, but the engine cannot restore it itself: {reason}. The collection was left as the failure " +
+            (failed.Step == 0 ? "left it." : $"left it (steps 0 to {failed.Step - 1} applied).") +
+            $" Either restore {which} with the snapshot API " +
+            "and then delete this run's history records of the collection, or fix the cause and resume.";
+        await WriteQuietlyAsync(failed with { Error = failed.Error + " " + fallback }, migration, cancellationToken).ConfigureAwait(false);
+        run.Logger.SnapshotRestoreUnavailable(member.DisplayName, migration.Id, reason);
+        return (failed, [], fallback);
     }
 
     /// <summary>

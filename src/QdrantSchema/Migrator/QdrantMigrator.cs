@@ -227,6 +227,18 @@ public sealed class QdrantMigrator : IQdrantMigrator
             {
                 // The history is read only now, with the lock held.
                 var analyses = await AnalyzeAsync(catalog, targetFamily, token).ConfigureAwait(false);
+                var fenced = _services.FencedBy(handle);
+
+                // A snapshot restore a crash interrupted is finished before anything else; a collection whose restore
+                // still cannot finish is reported failed and left alone.
+                var unfinished = new List<CollectionRunResult>();
+                if (analyses.Any(a => SnapshotRestorer.Pending(a) is not null))
+                {
+                    unfinished = await FinishRestoresAsync(analyses, fenced, server, handle, token).ConfigureAwait(false);
+                    var left = unfinished.Select(u => u.Collection).ToHashSet(StringComparer.Ordinal);
+                    analyses = [.. (await AnalyzeAsync(catalog, targetFamily, token).ConfigureAwait(false)).Where(a => !left.Contains(a.Member.PhysicalName))];
+                }
+
                 var work = analyses.Select(a => (Analysis: a, ToApply: a.PendingUpTo(targetVersion))).ToList();
                 RefuseDuringRollback(analyses, "Migrate");
                 Refuse(work, targetVersion, server);
@@ -244,7 +256,6 @@ public sealed class QdrantMigrator : IQdrantMigrator
                     await _services.History.EnsureCreatedAsync(token).ConfigureAwait(false);
                 }
 
-                var fenced = _services.FencedBy(handle);
                 await RecordAcceptedChecksumsAsync(fenced.History, work.Select(w => w.Analysis), token).ConfigureAwait(false);
 
                 using var snapshots = _options.Snapshots.Enabled ? CreateSnapshotManager() : null;
@@ -266,11 +277,11 @@ public sealed class QdrantMigrator : IQdrantMigrator
                         }
                     }).ConfigureAwait(false);
 
-                var run = new MigrationRunResult(targetVersion, startedAt, _time.GetUtcNow(), results);
+                var run = new MigrationRunResult(targetVersion, startedAt, _time.GetUtcNow(), [.. unfinished, .. results]);
                 _logger.RunFinished(
                     results.Count(r => r.Outcome == CollectionRunOutcome.Succeeded),
                     results.Count(r => r.Outcome == CollectionRunOutcome.NothingToDo),
-                    results.Count(r => r.Outcome == CollectionRunOutcome.Failed),
+                    results.Count(r => r.Outcome == CollectionRunOutcome.Failed) + unfinished.Count,
                     results.Count(r => r.Outcome == CollectionRunOutcome.Skipped),
                     _time.GetElapsedTime(started).TotalSeconds);
                 return run;
@@ -306,7 +317,13 @@ public sealed class QdrantMigrator : IQdrantMigrator
                 // The history is read only now, with the lock held.
                 var analyses = await AnalyzeAsync(catalog, targetFamily, token).ConfigureAwait(false);
                 var scopes = analyses.Select(a => RollbackScope.Create(a, targetVersion, server, _services.Executor, _options)).ToList();
-                var refusals = scopes.SelectMany(s => s.Refusals).Distinct(StringComparer.Ordinal).ToList();
+                var refusals = analyses
+                    .Select(SnapshotRestorer.Pending)
+                    .OfType<MigrationRecord>()
+                    .Select(r => $"Collection '{r.Collection}' is half-way through a snapshot restore: {SnapshotRestorer.FinishAction(r)}, then roll back.")
+                    .Concat(scopes.SelectMany(s => s.Refusals))
+                    .Distinct(StringComparer.Ordinal)
+                    .ToList();
                 if (refusals.Count > 0)
                 {
                     var message = $"Rollback to '{targetVersion}' refused; nothing was changed. " + string.Join(" ", refusals);
@@ -572,6 +589,11 @@ public sealed class QdrantMigrator : IQdrantMigrator
     /// <summary>The exact next action for a collection, or null when it is up to date.</summary>
     private string? NextAction(CollectionAnalysis analysis)
     {
+        if (SnapshotRestorer.Pending(analysis) is { } restoring)
+        {
+            return SnapshotRestorer.FinishAction(restoring);
+        }
+
         if (RollingBack(analysis) is { } rolling)
         {
             return FinishRollback(analysis, rolling);
@@ -599,12 +621,70 @@ public sealed class QdrantMigrator : IQdrantMigrator
 
         if (analysis.Pending.Count > 0)
         {
-            return string.Create(
+            var apply = string.Create(
                 CultureInfo.InvariantCulture,
                 $"run MigrateAsync to apply {analysis.Pending.Count} pending migration(s) up to {analysis.Pending[^1].Id}");
+            var restored = analysis.Pending
+                .Select(m => analysis.ById.GetValueOrDefault(m.Id))
+                .LastOrDefault(r => r is { Status: MigrationStatus.RolledBack, Restore.State: SnapshotRestoreState.Restored });
+            return restored is null
+                ? apply
+                : $"fix the cause of the failure of {restored.MigrationId} (the collection was restored from snapshot '{restored.Restore!.SnapshotName}' " +
+                  $"to version {analysis.CurrentVersion ?? "(none)"}), then " + apply;
         }
 
         return null;
+    }
+
+    /// <summary>Finishes the journaled snapshot restores; returns a failed result for each collection whose restore still cannot finish.</summary>
+    private async Task<List<CollectionRunResult>> FinishRestoresAsync(
+        IReadOnlyList<CollectionAnalysis> analyses, MigratorServices fenced, ServerInfo server, IQdrantSchemaLockHandle handle, CancellationToken cancellationToken)
+    {
+        var failures = new List<CollectionRunResult>();
+        using var snapshots = CreateSnapshotManager();
+        var context = RunContext(fenced, server, handle, snapshots);
+        var restorer = new SnapshotRestorer(context, new CollectionMigrator(context));
+        foreach (var analysis in analyses)
+        {
+            if (SnapshotRestorer.Pending(analysis) is not { } journal)
+            {
+                continue;
+            }
+
+            var started = _time.GetTimestamp();
+            var member = analysis.Member;
+            string? error = null;
+            Exception? cause = null;
+            if (SnapshotRestorer.Unavailable(snapshots) is { } unavailable)
+            {
+                error = $"Collection '{member.DisplayName}' is half-way through a snapshot restore, which needs Qdrant's REST API, but {unavailable}. " +
+                        $"Set it, then {SnapshotRestorer.FinishAction(journal)}.";
+                cause = new QdrantSchemaException(error);
+            }
+            else
+            {
+                try
+                {
+                    await restorer.FinishAsync(analysis, journal, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (!SnapshotRestorer.IsCancellation(e, cancellationToken))
+                {
+                    cause = e;
+                    error = $"Finishing the snapshot restore of collection '{member.DisplayName}' from '{journal.Restore!.SnapshotName}' failed: " +
+                            $"{CollectionMigrator.Describe(e)}. The restore stays journaled; fix the cause, then {SnapshotRestorer.FinishAction(journal)}.";
+                }
+            }
+
+            if (error is not null)
+            {
+                _logger.SnapshotRestoreFailed(member.DisplayName, journal.Restore!.SnapshotName, "the restore stays journaled for the next run", cause!);
+                failures.Add(new CollectionRunResult(
+                    member.Family, member.PhysicalName, member.AliasName, CollectionRunOutcome.Failed, [], analysis.CurrentVersion, journal.MigrationId, journal.Step,
+                    error, _time.GetElapsedTime(started), cause));
+            }
+        }
+
+        return failures;
     }
 
     private static string? TargetFamily(MigrationCatalog catalog, string? target, string parameterName)

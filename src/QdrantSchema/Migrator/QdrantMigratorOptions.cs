@@ -33,10 +33,13 @@ public enum MigrationFailurePolicy
     RevertMigration = 0,
 
     /// <summary>
-    /// Meant to restore the snapshot taken before the run (<see cref="QdrantMigratorOptions.Snapshots"/>). The engine does
-    /// not restore snapshots itself yet: it stops and marks the migration failed (as <see cref="StopAndMarkFailed"/>), and
-    /// the result and the history record name the pre-run snapshot (recorded as <c>snapshot_name</c> on the run's first
-    /// record of the collection) that the operator can restore with the snapshot API, or say to fix the cause and resume.
+    /// Restore the snapshot taken before the run (<see cref="QdrantMigratorOptions.Snapshots"/>): the collection is
+    /// replaced by the snapshot (verified first, the restore journaled in the history), its recorded aliases and version
+    /// marker are put back, and the records of the migrations the run applied since, and of the failed one, are reset to
+    /// their pre-run state (rolled back), so status shows the pre-run version. A rerun of migrate finishes a restore that
+    /// was interrupted before anything else. Needs <c>Snapshots.Rest.RestBaseAddress</c>; without it, or when the run took
+    /// no snapshot of the collection, it stops and marks the migration failed (as <see cref="StopAndMarkFailed"/>) and the
+    /// error names the missing setting and the pre-run snapshot. See docs/snapshots.md.
     /// </summary>
     RestoreSnapshot = 1,
 

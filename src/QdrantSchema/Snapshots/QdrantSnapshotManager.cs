@@ -405,6 +405,32 @@ public sealed class QdrantSnapshotManager : IDisposable
     /// <summary>Gets a value indicating whether REST operations (download, restore) are available.</summary>
     internal bool HasRest => _restClient is not null;
 
+    /// <summary>Gets the server's snapshots directory as the server sees it, or null when not configured.</summary>
+    internal string? ServerSnapshotsPath => _options.ServerSnapshotsPath;
+
+    /// <summary>
+    /// Recovers <paramref name="collection"/> from the server's own file <c>{ServerSnapshotsPath}/{collection}/{snapshotName}</c>
+    /// by REST recover with <paramref name="checksum"/>, without listing (the collection may have been deleted, and Qdrant
+    /// lists and downloads snapshots only of existing collections, while their files stay in the snapshots directory).
+    /// Used by the migrator's snapshot restore; Qdrant verifies the checksum and refuses a missing file.
+    /// </summary>
+    internal async Task RecoverServerFileAsync(string collection, string snapshotName, string? checksum, CancellationToken cancellationToken)
+    {
+        SnapshotNames.ValidateCollection(collection, nameof(collection));
+        SnapshotNames.Validate(snapshotName, nameof(snapshotName));
+        RefuseHistory(collection, nameof(collection), "restore into");
+        var root = _options.ServerSnapshotsPath ?? throw new QdrantSnapshotException(
+            "Recovering a snapshot from the server's own file needs QdrantSnapshotOptions.ServerSnapshotsPath (for the migrator: QdrantMigratorOptions.Snapshots.Rest.ServerSnapshotsPath).");
+        _logger.SnapshotRestoring(collection, $"server file '{collection}/{snapshotName}'", "recover");
+        var start = _time.GetTimestamp();
+        await Rest.RecoverSnapshotAsync(collection, ServerFileLocation(root, collection, snapshotName), priority: null, checksum, locationApiKey: null, cancellationToken)
+            .ConfigureAwait(false);
+        _logger.SnapshotRestored(collection, $"server file '{collection}/{snapshotName}'", _time.GetElapsedTime(start).TotalSeconds, "recovered on this node");
+    }
+
+    /// <summary>The SHA-256 hex of a local file.</summary>
+    internal static Task<string> HashLocalFileAsync(string path, CancellationToken cancellationToken) => HashFileAsync(path, cancellationToken);
+
     private QdrantRestClient Rest => _restClient ?? throw new QdrantSnapshotException(
         "This snapshot operation needs Qdrant's REST API (download, recover and upload exist only over REST), but no REST address is configured. " +
         "Set QdrantSnapshotOptions.RestBaseAddress (for the migrator: QdrantMigratorOptions.Snapshots.Rest.RestBaseAddress).");

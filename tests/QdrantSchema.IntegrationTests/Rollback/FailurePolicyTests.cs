@@ -79,7 +79,7 @@ public abstract class FailurePolicyTests(QdrantBackend backend)
         Assert.Contains("with the snapshot API", single.Error, StringComparison.Ordinal);
         var record = await RecordAsync(collection, history);
         Assert.Equal(2, record.Step);
-        Assert.Contains("does not restore snapshots itself yet", record.Error, StringComparison.Ordinal);
+        Assert.Contains("cannot restore it itself: this run took no snapshot of the collection", record.Error, StringComparison.Ordinal);
         Assert.True((await backend.Client.GetCollectionInfoAsync(collection, Token)).PayloadSchema.ContainsKey("x"));
     }
 

@@ -34,7 +34,4 @@ internal static partial class RollbackLog
 
     [LoggerMessage(3210, LogLevel.Warning, "Failed migration '{MigrationId}' on collection '{Collection}': reverted step {Step} ({Operation})", EventName = "OperationReverted")]
     public static partial void OperationReverted(this ILogger logger, string migrationId, string collection, int step, string operation);
-
-    [LoggerMessage(3211, LogLevel.Warning, "Failed migration '{MigrationId}' on collection '{Collection}': FailurePolicy is RestoreSnapshot; restore the snapshot taken before it with the snapshot API (the engine does not restore it itself yet)", EventName = "RestoreSnapshotRequired")]
-    public static partial void RestoreSnapshotRequired(this ILogger logger, string migrationId, string collection);
 }
