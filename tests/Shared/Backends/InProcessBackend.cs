@@ -17,6 +17,9 @@ public sealed class InProcessBackend : QdrantBackend
 
     public override QdrantClient CreateClient(string? apiKey) => _emulator!.CreateClient(apiKey);
 
+    public override QdrantClient CreateInterceptedClient(Grpc.Core.Interceptors.Interceptor interceptor) =>
+        new(new QdrantGrpcClient(Grpc.Core.Interceptors.CallInvokerExtensions.Intercept(_emulator!.CreateCallInvoker(), interceptor)));
+
     protected override HttpClient CreateRawHttpClient() =>
         new(_emulator!.CreateHttpMessageHandler(), disposeHandler: true) { BaseAddress = new Uri("http://localhost:6333") };
 

@@ -40,6 +40,12 @@ public abstract class QdrantBackend : IAsyncLifetime
     /// <summary>Creates another gRPC client with a different key (auth tests).</summary>
     public abstract QdrantClient CreateClient(string? apiKey);
 
+    /// <summary>
+    /// Creates a gRPC client whose calls pass through <paramref name="interceptor"/> (fault injection, call recording),
+    /// over the same transport as <see cref="Client"/> and with the backend's API key.
+    /// </summary>
+    public abstract QdrantClient CreateInterceptedClient(Grpc.Core.Interceptors.Interceptor interceptor);
+
     /// <summary>Creates another REST client with a different key, or none.</summary>
     public HttpClient CreateHttpClient(string? apiKey)
     {

@@ -21,6 +21,7 @@ public sealed class ServerBackend : QdrantBackend
     private QdrantEmulator? _emulator;
     private QdrantEmulatorServer? _server;
     private IContainer? _container;
+    private readonly List<Grpc.Net.Client.GrpcChannel> _channels = [];
     private Uri? _grpc;
     private Uri? _rest;
     private string _name = "unstarted";
@@ -37,6 +38,27 @@ public sealed class ServerBackend : QdrantBackend
     {
         var grpc = _grpc!;
         return new QdrantClient(grpc.Host, grpc.Port, https: grpc.Scheme == Uri.UriSchemeHttps, apiKey: apiKey);
+    }
+
+    public override QdrantClient CreateInterceptedClient(Grpc.Core.Interceptors.Interceptor interceptor)
+    {
+        var channel = Grpc.Net.Client.GrpcChannel.ForAddress(_grpc!);
+        lock (_channels)
+        {
+            _channels.Add(channel);
+        }
+
+        var invoker = Grpc.Core.Interceptors.CallInvokerExtensions.Intercept(channel.CreateCallInvoker(), interceptor);
+        if (ApiKey is { } key)
+        {
+            invoker = Grpc.Core.Interceptors.CallInvokerExtensions.Intercept(invoker, metadata =>
+            {
+                metadata.Add("api-key", key);
+                return metadata;
+            });
+        }
+
+        return new QdrantClient(new Qdrant.Client.Grpc.QdrantGrpcClient(invoker));
     }
 
     protected override HttpClient CreateRawHttpClient() => new() { BaseAddress = _rest };
@@ -81,6 +103,12 @@ public sealed class ServerBackend : QdrantBackend
 
     protected override async Task StopAsync()
     {
+        lock (_channels)
+        {
+            _channels.ForEach(c => c.Dispose());
+            _channels.Clear();
+        }
+
         if (_server is not null)
         {
             await _server.DisposeAsync().ConfigureAwait(false);
