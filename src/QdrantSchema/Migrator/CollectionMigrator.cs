@@ -235,66 +235,13 @@ internal sealed class CollectionMigrator(RunContext run)
             };
         }
 
-        var startStep = record.Step;
-        var step = startStep;
+        var journal = new StepJournal(record, exists);
         try
         {
-            await history.WriteAsync(record, cancellationToken).ConfigureAwait(false);
-            for (; step < operations.Count; step++)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var operation = operations[step];
-                run.Logger.MigrationStep(migration.Id, member.DisplayName, step, operation.DisplayName);
-                await run.Options.StepHook.BeforeStepAsync(
-                    new MigrationStepContext
-                    {
-                        Client = run.Client,
-                        Member = member with { Exists = exists },
-                        Migration = migration,
-                        Step = step,
-                        Operation = operation,
-                        Resuming = interrupted is not null && step == startStep,
-                    },
-                    cancellationToken).ConfigureAwait(false);
-                await run.FenceAsync(operation, cancellationToken).ConfigureAwait(false);
-                var context = OperationContext(member with { Exists = exists }, migration, step, analysis.FamilyMemberCount);
-                if (operation is DataOperation data)
-                {
-                    var resumeHere = step == startStep;
-                    var currentStep = step;
-                    await run.Services.DataSteps.RunAsync(
-                        data,
-                        new DataStepContext
-                        {
-                            Operation = context,
-                            Cursor = resumeHere ? record.Cursor : null,
-                            PointsProcessed = resumeHere ? record.PointsProcessed : 0,
-                            EmbedTextsAsync = run.Embedder,
-                            CommitPageAsync = async (next, processed, token) =>
-                            {
-                                // The last page (no next cursor) completes the step in the same write, so a crash
-                                // after it never restarts the step from the beginning.
-                                record = record with { Step = next is null ? currentStep + 1 : currentStep, Cursor = next, PointsProcessed = processed };
-                                await history.WriteAsync(record, token).ConfigureAwait(false);
-                                run.Logger.DataPageCommitted(migration.Id, member.DisplayName, currentStep, processed);
-                            },
-                        },
-                        cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    await run.Services.Executor.ExecuteAsync(operation, context, cancellationToken).ConfigureAwait(false);
-                    exists = operation switch
-                    {
-                        CreateCollectionOperation => true,
-                        DeleteCollectionOperation => false,
-                        _ => exists,
-                    };
-                }
-
-                record = record with { Step = step + 1, Cursor = null, PointsProcessed = operation.IsDataStep ? record.PointsProcessed : 0 };
-                await history.WriteAsync(record, cancellationToken).ConfigureAwait(false);
-            }
+            await RunJournaledStepsAsync(
+                journal, member, migration, operations, analysis.FamilyMemberCount, resuming: interrupted is not null, rollingBack: false, cancellationToken)
+                .ConfigureAwait(false);
+            (record, exists) = (journal.Record, journal.Exists);
 
             // The version marker goes first: if the run dies before the Succeeded record, the next run finds the
             // migration at its last step and only writes the record (the history is authoritative).
@@ -317,6 +264,7 @@ internal sealed class CollectionMigrator(RunContext run)
         }
         catch (Exception e) when (e is OperationCanceledException || cancellationToken.IsCancellationRequested)
         {
+            var step = journal.Step;
             var reason = run.LockLost.IsCancellationRequested ? "the schema lock was lost" : "the run was cancelled";
             run.Logger.MigrationInterrupted(migration.Id, member.DisplayName, step, reason);
             if (e is OperationCanceledException)
@@ -328,6 +276,8 @@ internal sealed class CollectionMigrator(RunContext run)
         }
         catch (Exception e)
         {
+            var step = journal.Step;
+            (record, exists) = (journal.Record, journal.Exists);
             var error = Describe(e);
             var failedStep = Math.Min(step, operations.Count);
             var failed = record with { Status = MigrationStatus.Failed, Step = failedStep, Error = error, FinishedAt = run.Time.GetUtcNow() };
@@ -352,6 +302,90 @@ internal sealed class CollectionMigrator(RunContext run)
                       "(completed steps are not repeated).");
             reverted.AddRange(outcome.Reverted);
             throw new QdrantMigrationFailedException(message, migration.Id, member.PhysicalName, outcome.Record.Step, e);
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="operations"/> from <see cref="StepJournal.Step"/> to the end: the journaled loop shared by Up
+    /// and Down. It writes the record first (fenced, so a holder that lost the lock stops before any operation), then
+    /// for each step: the step hook, the fence before a destructive step, the operation or the data step (each committed
+    /// page advances the record's cursor; the last page completes the step in the same write, so a crash after it never
+    /// restarts the step), then the record moves to the next step. On an exception the journal holds the failing step.
+    /// </summary>
+    internal async Task RunJournaledStepsAsync(
+        StepJournal journal,
+        FamilyMember member,
+        MigrationDescriptor migration,
+        IReadOnlyList<MigrationOperation> operations,
+        int familyMemberCount,
+        bool resuming,
+        bool rollingBack,
+        CancellationToken cancellationToken)
+    {
+        var history = run.Services.History;
+        var startStep = journal.Step;
+        await history.WriteAsync(journal.Record, cancellationToken).ConfigureAwait(false);
+        for (; journal.Step < operations.Count; journal.Step++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var step = journal.Step;
+            var operation = operations[step];
+            if (rollingBack)
+            {
+                run.Logger.RollbackStep(migration.Id, member.DisplayName, step, operation.DisplayName);
+            }
+            else
+            {
+                run.Logger.MigrationStep(migration.Id, member.DisplayName, step, operation.DisplayName);
+            }
+
+            await run.Options.StepHook.BeforeStepAsync(
+                new MigrationStepContext
+                {
+                    Client = run.Client,
+                    Member = member with { Exists = journal.Exists },
+                    Migration = migration,
+                    Step = step,
+                    Operation = operation,
+                    Resuming = resuming && step == startStep,
+                    RollingBack = rollingBack,
+                },
+                cancellationToken).ConfigureAwait(false);
+            await run.FenceAsync(operation, cancellationToken).ConfigureAwait(false);
+            var context = OperationContext(member with { Exists = journal.Exists }, migration, step, familyMemberCount);
+            if (operation is DataOperation data)
+            {
+                var resumeHere = step == startStep;
+                await run.Services.DataSteps.RunAsync(
+                    data,
+                    new DataStepContext
+                    {
+                        Operation = context,
+                        Cursor = resumeHere ? journal.Record.Cursor : null,
+                        PointsProcessed = resumeHere ? journal.Record.PointsProcessed : 0,
+                        EmbedTextsAsync = run.Embedder,
+                        CommitPageAsync = async (next, processed, token) =>
+                        {
+                            journal.Record = journal.Record with { Step = next is null ? step + 1 : step, Cursor = next, PointsProcessed = processed };
+                            await history.WriteAsync(journal.Record, token).ConfigureAwait(false);
+                            run.Logger.DataPageCommitted(migration.Id, member.DisplayName, step, processed);
+                        },
+                    },
+                    cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await run.Services.Executor.ExecuteAsync(operation, context, cancellationToken).ConfigureAwait(false);
+                journal.Exists = operation switch
+                {
+                    CreateCollectionOperation => true,
+                    DeleteCollectionOperation => false,
+                    _ => journal.Exists,
+                };
+            }
+
+            journal.Record = journal.Record with { Step = step + 1, Cursor = null, PointsProcessed = operation.IsDataStep ? journal.Record.PointsProcessed : 0 };
+            await history.WriteAsync(journal.Record, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -676,4 +710,14 @@ internal sealed class CollectionMigrator(RunContext run)
         };
         return text.Length <= MaxErrorLength ? text : text[..MaxErrorLength];
     }
+}
+
+/// <summary>Where a journaled run of steps stands: the record as last written, the step being run, whether the collection exists.</summary>
+internal sealed class StepJournal(MigrationRecord record, bool exists)
+{
+    public MigrationRecord Record { get; set; } = record;
+
+    public int Step { get; set; } = record.Step;
+
+    public bool Exists { get; set; } = exists;
 }

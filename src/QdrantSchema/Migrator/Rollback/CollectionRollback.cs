@@ -115,64 +115,13 @@ internal sealed class CollectionRollback(RunContext run, CollectionMigrator migr
             LibraryVersion = CollectionMigrator.LibraryVersion,
             FencingToken = run.FencingToken,
         };
-        var startStep = record.Step;
-        var step = startStep;
+        var journal = new StepJournal(record, exists);
         try
         {
-            await history.WriteAsync(record, cancellationToken).ConfigureAwait(false);
-            for (; step < down.Count; step++)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var operation = down[step];
-                run.Logger.RollbackStep(migration.Id, member.DisplayName, step, operation.DisplayName);
-                await run.Options.StepHook.BeforeStepAsync(
-                    new MigrationStepContext
-                    {
-                        Client = run.Client,
-                        Member = member with { Exists = exists },
-                        Migration = migration,
-                        Step = step,
-                        Operation = operation,
-                        Resuming = resuming && step == startStep,
-                        RollingBack = true,
-                    },
-                    cancellationToken).ConfigureAwait(false);
-                await run.FenceAsync(operation, cancellationToken).ConfigureAwait(false);
-                var context = migrator.OperationContext(member with { Exists = exists }, migration, step, scope.Analysis.FamilyMemberCount);
-                if (operation is DataOperation data)
-                {
-                    var resumeHere = step == startStep;
-                    var currentStep = step;
-                    await run.Services.DataSteps.RunAsync(
-                        data,
-                        new DataStepContext
-                        {
-                            Operation = context,
-                            Cursor = resumeHere ? record.Cursor : null,
-                            PointsProcessed = resumeHere ? record.PointsProcessed : 0,
-                            EmbedTextsAsync = run.Embedder,
-                            CommitPageAsync = async (next, processed, token) =>
-                            {
-                                record = record with { Step = next is null ? currentStep + 1 : currentStep, Cursor = next, PointsProcessed = processed };
-                                await history.WriteAsync(record, token).ConfigureAwait(false);
-                            },
-                        },
-                        cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    await run.Services.Executor.ExecuteAsync(operation, context, cancellationToken).ConfigureAwait(false);
-                    exists = operation switch
-                    {
-                        CreateCollectionOperation => true,
-                        DeleteCollectionOperation => false,
-                        _ => exists,
-                    };
-                }
-
-                record = record with { Step = step + 1, Cursor = null, PointsProcessed = operation.IsDataStep ? record.PointsProcessed : 0 };
-                await history.WriteAsync(record, cancellationToken).ConfigureAwait(false);
-            }
+            await migrator.RunJournaledStepsAsync(
+                journal, member, migration, down, scope.Analysis.FamilyMemberCount, resuming, rollingBack: true, cancellationToken)
+                .ConfigureAwait(false);
+            (record, exists) = (journal.Record, journal.Exists);
 
             // The marker moves first: a crash before the RolledBack record resumes at the last step and only writes it.
             if (exists && run.Server.SupportsCollectionMetadata)
@@ -203,6 +152,7 @@ internal sealed class CollectionRollback(RunContext run, CollectionMigrator migr
         }
         catch (Exception e) when (e is OperationCanceledException || cancellationToken.IsCancellationRequested)
         {
+            var step = journal.Step;
             var reason = run.LockLost.IsCancellationRequested ? "the schema lock was lost" : "the run was cancelled";
             run.Logger.RollbackInterrupted(migration.Id, member.DisplayName, step, reason);
             if (e is OperationCanceledException)
@@ -215,6 +165,8 @@ internal sealed class CollectionRollback(RunContext run, CollectionMigrator migr
         }
         catch (Exception e)
         {
+            var step = journal.Step;
+            record = journal.Record;
             var error = CollectionMigrator.Describe(e);
             var failed = record with { Status = MigrationStatus.Failed, Step = Math.Min(step, down.Count), Error = error, FinishedAt = run.Time.GetUtcNow() };
             try
