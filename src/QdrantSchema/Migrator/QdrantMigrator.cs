@@ -818,10 +818,9 @@ public sealed class QdrantMigrator : IQdrantMigrator
     private async Task<IReadOnlyList<CollectionAnalysis>> AnalyzeAsync(MigrationCatalog catalog, string? familyScope, CancellationToken cancellationToken)
     {
         var members = await _services.Resolver.ResolveAsync(_families, cancellationToken).ConfigureAwait(false);
-        IReadOnlyDictionary<string, IReadOnlyList<MigrationRecord>> history =
-            await _client.CollectionExistsAsync(_options.HistoryCollection, cancellationToken).ConfigureAwait(false)
-                ? await _services.History.ReadAllAsync(cancellationToken).ConfigureAwait(false)
-                : new Dictionary<string, IReadOnlyList<MigrationRecord>>();
+        // A missing history collection reads as empty (QdrantHistoryStore treats NotFound on the first page so): no
+        // separate exists round trip.
+        var history = await _services.History.ReadAllAsync(cancellationToken).ConfigureAwait(false);
         var counts = members.GroupBy(m => m.Family, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         return [.. members
             .Where(m => familyScope is null || string.Equals(m.Family, familyScope, StringComparison.Ordinal))
