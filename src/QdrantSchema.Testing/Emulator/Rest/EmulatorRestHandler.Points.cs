@@ -537,57 +537,53 @@ internal sealed partial class EmulatorRestHandler
             throw RestRequestException.InvalidType(body, "struct QueryRequest");
         }
 
-        if (Optional(body, "prefetch") is { } prefetch)
+        // A query request is a prefetch (same fields, read the same way) plus offset and the output selectors.
+        var common = ReadPrefetch(body);
+        if (common.HasLimit && common.Limit == 0)
         {
-            foreach (var item in prefetch.ValueKind == JsonValueKind.Array ? [.. prefetch.EnumerateArray()] : new[] { prefetch })
-            {
-                request.Prefetch.Add(ReadPrefetch(item));
-            }
+            // tests/openapi/test_query.py: "Validation error in JSON body: [internal.limit: value 0 invalid, must be 1 or larger]".
+            throw RestRequestException.Validation("internal.limit", "value 0 invalid, must be 1 or larger");
         }
 
-        if (Optional(body, "query") is { } query)
+        request.Prefetch.Add(common.Prefetch);
+        if (common.Query is not null)
         {
-            request.Query = ReadQueryInterface(query);
+            request.Query = common.Query;
         }
 
-        if (Optional(body, "using") is { } usingName)
+        if (common.HasUsing)
         {
-            request.Using = usingName.GetString() ?? string.Empty;
+            request.Using = common.Using;
         }
 
-        if (Optional(body, "filter") is { } filter)
+        if (common.Filter is not null)
         {
-            request.Filter = RestJson.ReadFilter(filter);
+            request.Filter = common.Filter;
         }
 
-        if (Optional(body, "params") is { } searchParams)
+        if (common.Params is not null)
         {
-            request.Params = RestProtoJson.Read<SearchParams>(searchParams);
+            request.Params = common.Params;
         }
 
-        if (Optional(body, "score_threshold") is { } threshold)
+        if (common.HasScoreThreshold)
         {
-            request.ScoreThreshold = threshold.GetSingle();
+            request.ScoreThreshold = common.ScoreThreshold;
         }
 
-        if (Optional(body, "limit") is { } limit)
+        if (common.HasLimit)
         {
-            request.Limit = limit.GetUInt64();
-            if (request.Limit == 0)
-            {
-                // tests/openapi/test_query.py: "Validation error in JSON body: [internal.limit: value 0 invalid, must be 1 or larger]".
-                throw RestRequestException.Validation("internal.limit", "value 0 invalid, must be 1 or larger");
-            }
+            request.Limit = common.Limit;
+        }
+
+        if (common.LookupFrom is not null)
+        {
+            request.LookupFrom = common.LookupFrom;
         }
 
         if (Optional(body, "offset") is { } offset)
         {
             request.Offset = offset.GetUInt64();
-        }
-
-        if (Optional(body, "lookup_from") is { } lookup)
-        {
-            request.LookupFrom = ReadLookupFrom(lookup);
         }
 
         request.WithPayload = Optional(body, "with_payload") is { } wp ? RestJson.ReadWithPayload(wp) : new WithPayloadSelector { Enable = false };
